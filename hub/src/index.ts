@@ -1,0 +1,3 @@
+export { build, type HubOptions } from './app.ts';
+export { startHub, type RunningHub } from './start-hub.ts';
+export { main } from './main.ts';

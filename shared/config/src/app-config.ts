@@ -1,0 +1,97 @@
+import { AppError, type FieldIssue } from '@switchboard/errors';
+import type { EnvVariableName } from './env-variables.ts';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** The validated configuration every role receives as an option; nothing else reads process.env. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  logLevel: LogLevel;
+  dataDir: string;
+  natsUrl: string | undefined;
+  databaseUrl: string | undefined;
+  chromaUrl: string | undefined;
+  redisUrl: string | undefined;
+  dashboardDir: string;
+  shutdownTimeoutMs: number;
+  skipDashboardBuild: boolean;
+}
+
+type Env = Partial<Record<EnvVariableName, string | undefined>> & Record<string, string | undefined>;
+
+/**
+ * Parses and validates the environment once. Every problem is collected, so a person fixing
+ * their configuration sees all of them at once; throws `SB_ERR_CONFIG_INVALID` listing each.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const issues: FieldIssue[] = [];
+  const text = (name: EnvVariableName): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: EnvVariableName, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      issues.push({ path: name, message: `must be a whole number from ${min} to ${max}, got "${raw}"` });
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: EnvVariableName, protocols: readonly string[]): string | undefined => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    for (const part of raw.split(',')) {
+      let parsed: URL;
+      try {
+        parsed = new URL(part.trim());
+      } catch {
+        issues.push({ path: name, message: `must be a URL like ${protocols[0]}//host:port, got "${part.trim()}"` });
+        continue;
+      }
+      if (!protocols.includes(parsed.protocol)) {
+        issues.push({ path: name, message: `must use ${protocols.join(' or ')}, got "${parsed.protocol}"` });
+      }
+    }
+    return raw;
+  };
+  const boolean = (name: EnvVariableName): boolean => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined) return false;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    issues.push({ path: name, message: `must be true or false, got "${raw}"` });
+    return false;
+  };
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const logLevel = text('LOG_LEVEL') ?? 'info';
+  if (!logLevels.includes(logLevel as LogLevel)) {
+    issues.push({ path: 'LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}, got "${logLevel}"` });
+  }
+  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+
+  const config: AppConfig = {
+    port,
+    host: text('HOST') ?? '127.0.0.1',
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    logLevel: logLevels.includes(logLevel as LogLevel) ? (logLevel as LogLevel) : 'info',
+    dataDir: text('DATA_DIR') ?? '.data',
+    natsUrl: url('NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    chromaUrl: url('CHROMA_URL', ['http:', 'https:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    dashboardDir: text('DASHBOARD_DIR') ?? 'dist/dashboard/browser',
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    skipDashboardBuild: boolean('SKIP_DASHBOARD_BUILD'),
+  };
+  if (issues.length > 0) {
+    const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');
+    throw new AppError('SB_ERR_CONFIG_INVALID', { message: `The environment is not valid:\n${lines}`, issues });
+  }
+  return config;
+}

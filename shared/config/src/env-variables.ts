@@ -1,0 +1,27 @@
+/**
+ * Every environment variable Switchboard reads, in one table. `loadConfig` parses them and the
+ * README's configuration table is checked against this list by a test, so neither can drift.
+ */
+export interface EnvVariable {
+  name: string;
+  description: string;
+  /** Shown in the README; `undefined` means unset unless you set it. */
+  defaultValue?: string;
+}
+
+export const envVariables = [
+  { name: 'PORT', description: 'TCP port the hub listens on.', defaultValue: '3000' },
+  { name: 'HOST', description: 'Interface the hub binds to. Use `0.0.0.0` to accept connections from other machines.', defaultValue: '127.0.0.1' },
+  { name: 'PUBLIC_URL', description: 'The address people and webhooks reach the hub at (e.g. `https://chat.example.com`). Printed at start; used for links and webhooks.', defaultValue: 'http://localhost:PORT' },
+  { name: 'LOG_LEVEL', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.', defaultValue: 'info' },
+  { name: 'DATA_DIR', description: 'Folder for the embedded services\' data (NATS JetStream, PostgreSQL, Chroma) and local files.', defaultValue: '.data' },
+  { name: 'NATS_URL', description: 'NATS server with JetStream (comma-separated for a cluster). When unset, `npm start` runs an embedded nats-server.' },
+  { name: 'DATABASE_URL', description: 'PostgreSQL connection URL. When unset, `npm start` runs an embedded PostgreSQL.' },
+  { name: 'CHROMA_URL', description: 'Chroma server URL. When unset, `npm start` runs an embedded Chroma.' },
+  { name: 'REDIS_URL', description: 'Redis URL. Optional; needed only when more than one hub runs (Socket.IO adapter, shared rate-limit counters).' },
+  { name: 'DASHBOARD_DIR', description: 'Folder with the built console served at `/`.', defaultValue: 'dist/dashboard/browser' },
+  { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
+  { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },
+] as const satisfies readonly EnvVariable[];
+
+export type EnvVariableName = (typeof envVariables)[number]['name'];

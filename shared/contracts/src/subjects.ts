@@ -1,0 +1,66 @@
+import { domainEventTypes, type BusMessageType, type DomainEventType } from './bus-messages.ts';
+
+/**
+ * NATS subjects. The tenant id is always the third token, so NATS permissions can fence one
+ * tenant's traffic (`sb.*.<tenantId>.>`) and consumers can filter by tenant.
+ *
+ *  sb.in.<tenant>.<channel>           inbound customer messages (work, JetStream)
+ *  sb.out.<tenant>.<channel>          outbound replies for the channel's connector (work, JetStream)
+ *  sb.dlv.<tenant>.<channel>          delivery reports from connectors (JetStream)
+ *  sb.evt.<tenant>.<event type>       domain events for hubs and modules (JetStream)
+ *  sb.parked.<original subject>       payloads a consumer refused, with the reason in headers
+ */
+export const subjects = {
+  inbound: (tenantId: string, channelId: string) => `sb.in.${token(tenantId)}.${token(channelId)}`,
+  outbound: (tenantId: string, channelId: string) => `sb.out.${token(tenantId)}.${token(channelId)}`,
+  delivery: (tenantId: string, channelId: string) => `sb.dlv.${token(tenantId)}.${token(channelId)}`,
+  event: (tenantId: string, type: DomainEventType) => `sb.evt.${token(tenantId)}.${type}`,
+  parked: (originalSubject: string) => `sb.parked.${originalSubject}`,
+  /** Core NATS request subject of a service (e.g. `ai`) for one tenant. */
+  request: (service: string, tenantId: string) => `sb.req.${token(service)}.${token(tenantId)}`,
+  /** Wildcards for consumers and stream definitions. */
+  all: {
+    inbound: 'sb.in.>',
+    outbound: 'sb.out.>',
+    delivery: 'sb.dlv.>',
+    events: 'sb.evt.>',
+    parked: 'sb.parked.>',
+    eventsOfTenant: (tenantId: string) => `sb.evt.${token(tenantId)}.>`,
+    requests: (service: string) => `sb.req.${token(service)}.*`,
+  },
+} as const;
+
+/** The subject an envelope of this type is published on, given its tenant and routing key. */
+export function subjectOf(type: BusMessageType, tenantId: string, channelId?: string): string {
+  switch (type) {
+    case 'inbound.message':
+      return subjects.inbound(tenantId, required(channelId, type));
+    case 'outbound.message':
+      return subjects.outbound(tenantId, required(channelId, type));
+    case 'delivery.reported':
+      return subjects.delivery(tenantId, required(channelId, type));
+    default:
+      return subjects.event(tenantId, type);
+  }
+}
+
+/** The tenant id carried by a subject built here, or undefined for a foreign subject. */
+export function tenantOfSubject(subject: string): string | undefined {
+  const parts = subject.split('.');
+  return parts[0] === 'sb' && parts.length > 2 && parts[1] !== 'parked' ? parts[2] : undefined;
+}
+
+export const isDomainEventType = (type: string): type is DomainEventType =>
+  (domainEventTypes as readonly string[]).includes(type);
+
+function token(value: string): string {
+  if (value.length === 0 || /[\s.*>]/.test(value)) {
+    throw new TypeError(`"${value}" cannot be a NATS subject token: it is empty or holds a space, ".", "*" or ">"`);
+  }
+  return value;
+}
+
+function required(channelId: string | undefined, type: string): string {
+  if (channelId === undefined) throw new TypeError(`a ${type} subject needs the channel id`);
+  return channelId;
+}

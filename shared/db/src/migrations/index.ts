@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration0001TenantContext } from './0001-tenant-context.migration.ts';
+
+/**
+ * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
+ * list works from TypeScript sources (tsx) and from a bundle.
+ */
+export const migrations: MigrationObject[] = [
+  { name: '0001-tenant-context', class: Migration0001TenantContext },
+];

@@ -1,0 +1,3 @@
+export { testLogger } from './test-logger.ts';
+export { eventually } from './eventually.ts';
+export { inboundMessageFixture } from './fixtures.ts';
