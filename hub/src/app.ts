@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Bus } from '@switchboard/bus';
 import type { Orm } from '@switchboard/db';
@@ -30,7 +30,11 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
     genReqId: traceIdOf,
-    requestIdLogLabel: 'traceId',
+    logController: new LogController({
+      requestIdLogLabel: 'traceId',
+      // Load balancers poll these every few seconds; their lines would drown the useful ones.
+      disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
+    }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     trustProxy: true,
     return503OnClosing: true,

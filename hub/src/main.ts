@@ -1,10 +1,10 @@
 import { loadConfig } from '@switchboard/config';
-import { createLogger, exitOnStartupError, openInfrastructure, requireServiceUrls, stopOnSignals } from '@switchboard/runtime';
+import { createLogger, exitOnStartupError, openInfrastructure, requireServiceUrls, stopOnSignals, type Logger } from '@switchboard/runtime';
 import { startHub } from './start-hub.ts';
 
 /** `npm run start:hub`: the hub role alone, against NATS_URL, DATABASE_URL and CHROMA_URL. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let logger;
+  let logger: Logger | undefined;
   try {
     const config = loadConfig(env);
     logger = createLogger({ level: config.logLevel, role: 'hub' });

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '@switchboard/config';
-import type { Infrastructure, Logger } from '@switchboard/runtime';
+import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { build } from './app.ts';
 
-export interface RunningHub {
+export interface RunningHub extends RunningRole {
   app: FastifyInstance;
   /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
   address: string;
@@ -19,5 +19,5 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
     publicUrl: config.publicUrl,
   });
   const address = await app.listen({ port: config.port, host: config.host });
-  return { app, address, stop: () => app.close() };
+  return { role: 'hub', app, address, stop: () => app.close() };
 }

@@ -29,6 +29,7 @@ export const dashboardPlugin: FastifyPluginAsync<DashboardPluginOptions> = async
     if (!built) {
       return reply.status(503).type('text/plain').send('The console is not built yet. Run `npm run build:dashboard`, or start with `npm start`, which builds it.');
     }
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', root);
+    // index.html names the hashed bundles; it must be revalidated so a deploy takes effect at once.
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
   });
 };

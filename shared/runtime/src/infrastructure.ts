@@ -20,15 +20,16 @@ export interface InfrastructureUrls {
 
 /** Resolves the service URLs of a role started on its own; each must be given. */
 export function requireServiceUrls(config: AppConfig): InfrastructureUrls {
-  const missing = (['natsUrl', 'databaseUrl', 'chromaUrl'] as const).filter((key) => config[key] === undefined);
-  if (missing.length > 0) {
+  const { natsUrl, databaseUrl, chromaUrl } = config;
+  if (natsUrl === undefined || databaseUrl === undefined || chromaUrl === undefined) {
+    const missing = (['natsUrl', 'databaseUrl', 'chromaUrl'] as const).filter((key) => config[key] === undefined);
     const names = missing.map((key) => ({ natsUrl: 'NATS_URL', databaseUrl: 'DATABASE_URL', chromaUrl: 'CHROMA_URL' })[key]);
     throw new AppError('SB_ERR_CONFIG_INVALID', {
       message: `The environment is not valid:\n${names.map((name) => `  ${name}: is required when a role starts on its own (npm start runs embedded services instead)`).join('\n')}`,
       issues: names.map((name) => ({ path: name, message: 'is required' })),
     });
   }
-  return { natsUrl: config.natsUrl!, databaseUrl: config.databaseUrl!, chromaUrl: config.chromaUrl! };
+  return { natsUrl, databaseUrl, chromaUrl };
 }
 
 /**

@@ -1,0 +1,2 @@
+export { startRunner } from './runtime/start-runner.ts';
+export { main } from './main.ts';

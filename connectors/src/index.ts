@@ -1,0 +1,2 @@
+export { startConnector } from './core/start-connector.ts';
+export { main } from './main.ts';

@@ -1,0 +1,31 @@
+import { startAll } from './start-all.ts';
+import { startServicesOnly } from './start-services.ts';
+
+const usage = `usage: switchboard <command>
+
+  all         hub, runner and connector in one process on embedded services (npm start)
+  hub         the hub role alone, against NATS_URL, DATABASE_URL, CHROMA_URL (npm run start:hub)
+  runner      the runner role alone (npm run start:runner)
+  connector   the connector role alone (npm run start:connector)
+  services    only the embedded NATS, PostgreSQL and Chroma, printing their URLs (npm run services)
+`;
+
+/** Dispatches a `switchboard` command; each role's own `main` validates the environment. */
+export async function run(args: readonly string[]): Promise<void> {
+  const [command] = args;
+  switch (command) {
+    case 'all':
+      return startAll(process.env);
+    case 'hub':
+      return (await import('@switchboard/hub')).main(process.env);
+    case 'runner':
+      return (await import('@switchboard/actors')).main(process.env);
+    case 'connector':
+      return (await import('@switchboard/connectors')).main(process.env);
+    case 'services':
+      return startServicesOnly(process.env);
+    default:
+      process.stderr.write(command === undefined || command === 'help' ? usage : `unknown command "${command}"\n\n${usage}`);
+      process.exit(command === undefined || command === 'help' ? 0 : 2);
+  }
+}

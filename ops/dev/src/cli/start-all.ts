@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startConnector } from '@switchboard/connectors';
+import { startRunner } from '@switchboard/actors';
+import { loadConfig, type AppConfig } from '@switchboard/config';
+import { startHub } from '@switchboard/hub';
+import { createLogger, exitOnStartupError, openInfrastructure, stopOnSignals, type Logger, type RunningRole } from '@switchboard/runtime';
+import { startEmbeddedServices, type EmbeddedServices } from '../embedded-services.ts';
+import { buildDashboardIfStale } from './dashboard-build.ts';
+import { serviceLog } from './service-log.ts';
+
+const workspaceRoot = fileURLToPath(new URL('../../../..', import.meta.url));
+
+/**
+ * `npm start`: the whole product in one process. Starts whatever of NATS, PostgreSQL and
+ * Chroma has no URL in the environment, builds the console when its sources changed (in
+ * parallel), then runs the runner, connector and hub roles on one set of connections.
+ * SIGINT/SIGTERM stop the roles, then the connections, then the services it started.
+ */
+export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
+  let logger: Logger | undefined;
+  let services: EmbeddedServices | undefined;
+  const roles: RunningRole[] = [];
+  try {
+    const config = loadConfig(env);
+    logger = createLogger({ level: config.logLevel, role: 'all' });
+    const dashboardDir = resolve(config.dashboardDir);
+    const dashboard = config.skipDashboardBuild ? Promise.resolve() : buildDashboardIfStale(workspaceRoot, dashboardDir, logger);
+    services = await startEmbeddedServices({
+      dataDir: resolve(config.dataDir),
+      natsUrl: config.natsUrl,
+      databaseUrl: config.databaseUrl,
+      chromaUrl: config.chromaUrl,
+      logger: serviceLog(logger),
+    });
+    const infrastructure = await openInfrastructure(services, logger, 'switchboard');
+    const stopEverything = async () => {
+      for (const role of roles.reverse()) await role.stop().catch((error: unknown) => logger?.error({ err: error, role: role.role }, 'role did not stop cleanly'));
+      await infrastructure.close();
+      await services?.stop();
+    };
+    stopOnSignals(logger, config.shutdownTimeoutMs, stopEverything);
+
+    roles.push(await startRunner(config, logger, infrastructure));
+    roles.push(await startConnector(config, logger, infrastructure));
+    await dashboard;
+    const hub = await startHub({ ...config, dashboardDir }, logger, infrastructure);
+    roles.push(hub);
+    printBanner(config, hub.address, services);
+  } catch (error) {
+    await Promise.allSettled(roles.map((role) => role.stop()));
+    await services?.stop();
+    exitOnStartupError(error, logger);
+  }
+}
+
+function printBanner(config: AppConfig, address: string, services: EmbeddedServices): void {
+  const port = new URL(address).port;
+  const url = config.port === 0 && config.publicUrl.endsWith(':0') ? `http://localhost:${port}` : config.publicUrl;
+  const origin = (name: string) => (services.started.includes(name) ? 'embedded' : 'external');
+  const lines = [
+    '',
+    `  Switchboard is running at ${url}`,
+    `  (listening on ${address})`,
+    `  Services: NATS ${origin('nats')}, PostgreSQL ${origin('postgres')}, Chroma ${origin('chroma')}; data in ${resolve(config.dataDir)}`,
+    '  Stop with Ctrl-C.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
