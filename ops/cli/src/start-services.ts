@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@switchboard/config';
 import { createLogger, exitOnStartupError, stopOnSignals, type Logger } from '@switchboard/runtime';
-import { startEmbeddedServices } from '../embedded-services.ts';
+import { startEmbeddedServices } from '@switchboard/dev';
 import { serviceLog } from './service-log.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from '@switchboard/runtime';
-import type { ServiceLogger } from '../service-logger.ts';
+import type { ServiceLogger } from '@switchboard/dev';
 
 /** Routes the service launchers' messages into the process's JSON log. */
 export function serviceLog(logger: Logger): ServiceLogger {

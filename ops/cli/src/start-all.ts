@@ -5,11 +5,11 @@ import { startRunner } from '@switchboard/actors';
 import { loadConfig, type AppConfig } from '@switchboard/config';
 import { startHub } from '@switchboard/hub';
 import { createLogger, exitOnStartupError, openInfrastructure, stopOnSignals, type Logger, type RunningRole } from '@switchboard/runtime';
-import { startEmbeddedServices, type EmbeddedServices } from '../embedded-services.ts';
+import { startEmbeddedServices, type EmbeddedServices } from '@switchboard/dev';
 import { buildDashboardIfStale } from './dashboard-build.ts';
 import { serviceLog } from './service-log.ts';
 
-const workspaceRoot = fileURLToPath(new URL('../../../..', import.meta.url));
+const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
  * `npm start`: the whole product in one process. Starts whatever of NATS, PostgreSQL and
@@ -62,9 +62,18 @@ function printBanner(config: AppConfig, address: string, services: EmbeddedServi
     '',
     `  Switchboard is running at ${url}`,
     `  (listening on ${address})`,
-    `  Services: NATS ${origin('nats')}, PostgreSQL ${origin('postgres')}, Chroma ${origin('chroma')}; data in ${resolve(config.dataDir)}`,
+    `  NATS        ${services.natsUrl} (${origin('nats')})`,
+    `  PostgreSQL  ${redactPassword(services.databaseUrl)} (${origin('postgres')})`,
+    `  Chroma      ${services.chromaUrl} (${origin('chroma')})`,
+    `  Data        ${resolve(config.dataDir)}`,
     '  Stop with Ctrl-C.',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

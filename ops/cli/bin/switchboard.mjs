@@ -12,5 +12,5 @@ if (major < 22) {
 }
 const { register } = await import('tsx/esm/api');
 register();
-const { run } = await import('../src/cli/cli.ts');
+const { run } = await import('../src/cli.ts');
 await run(process.argv.slice(2));
