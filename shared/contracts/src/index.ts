@@ -8,3 +8,5 @@ export * from './schema-check.ts';
 export * from './socket/ack.ts';
 export * from './socket/widget.events.ts';
 export * from './socket/console.events.ts';
+export * from './identity/permissions.ts';
+export * from './identity/identity.schemas.ts';
