@@ -7,6 +7,7 @@ import { startHub } from '@switchboard/hub';
 import { createLogger, exitOnStartupError, openInfrastructure, stopOnSignals, type Logger, type RunningRole } from '@switchboard/runtime';
 import { startEmbeddedServices, type EmbeddedServices } from '@switchboard/dev';
 import { buildDashboardIfStale } from './dashboard-build.ts';
+import { loadOrCreateSecretKey } from './secret-key-file.ts';
 import { serviceLog } from './service-log.ts';
 
 const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -22,7 +23,8 @@ export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
   let services: EmbeddedServices | undefined;
   const roles: RunningRole[] = [];
   try {
-    const config = loadConfig(env);
+    const loaded = loadConfig(env);
+    const config = { ...loaded, secretKey: loaded.secretKey ?? (await loadOrCreateSecretKey(resolve(loaded.dataDir))) };
     logger = createLogger({ level: config.logLevel, role: 'all' });
     const dashboardDir = resolve(config.dashboardDir);
     const dashboard = config.skipDashboardBuild ? Promise.resolve() : buildDashboardIfStale(workspaceRoot, dashboardDir, logger);

@@ -15,6 +15,12 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   chromaUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Undefined only where no role needs it yet; the launchers generate or require one. */
+  secretKey: string | undefined;
+  databaseAppUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  cookieSecure: boolean;
   dashboardDir: string;
   shutdownTimeoutMs: number;
   skipDashboardBuild: boolean;
@@ -74,6 +80,12 @@ export function loadConfig(env: Env): AppConfig {
     issues.push({ path: 'LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}, got "${logLevel}"` });
   }
   const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const secretKey = text('SECRET_KEY');
+  if (secretKey !== undefined && secretKey.length < 32) {
+    issues.push({ path: 'SECRET_KEY', message: `must be at least 32 characters, got ${secretKey.length}` });
+  }
+  const cookieSecureRaw = text('COOKIE_SECURE')?.toLowerCase();
+  const cookieSecure = cookieSecureRaw === undefined || cookieSecureRaw === 'auto' ? publicUrl.startsWith('https:') : boolean('COOKIE_SECURE');
 
   const config: AppConfig = {
     port,
@@ -85,6 +97,11 @@ export function loadConfig(env: Env): AppConfig {
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     chromaUrl: url('CHROMA_URL', ['http:', 'https:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    secretKey,
+    databaseAppUrl: url('DATABASE_APP_URL', ['postgres:', 'postgresql:']),
+    smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: text('MAIL_FROM') ?? 'Switchboard <no-reply@localhost>',
+    cookieSecure,
     dashboardDir: text('DASHBOARD_DIR') ?? 'dist/dashboard/browser',
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     skipDashboardBuild: boolean('SKIP_DASHBOARD_BUILD'),
