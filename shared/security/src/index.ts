@@ -1,0 +1,1 @@
+export { deriveKeys, type DerivedKeys } from './key-derivation.ts';
