@@ -8,6 +8,7 @@ const usage = `usage: switchboard <command>
   runner      the runner role alone (npm run start:runner)
   connector   the connector role alone (npm run start:connector)
   services    only the embedded NATS, PostgreSQL and Chroma, printing their URLs (npm run services)
+  bench       benchmarks, each against the raw cost of the same work (npm run bench)
 `;
 
 /** Dispatches a `switchboard` command; each role's own `main` validates the environment. */
@@ -24,6 +25,8 @@ export async function run(args: readonly string[]): Promise<void> {
       return (await import('@switchboard/connectors')).main(process.env);
     case 'services':
       return startServicesOnly(process.env);
+    case 'bench':
+      return (await import('@switchboard/bench')).runBenchmarks(process.env);
     default:
       process.stderr.write(command === undefined || command === 'help' ? usage : `unknown command "${command}"\n\n${usage}`);
       process.exit(command === undefined || command === 'help' ? 0 : 2);

@@ -208,10 +208,9 @@ export class Bus {
     const deliveryCount = msg.info.deliveryCount;
     try {
       await options.handler(envelope, { deliveryCount, subject: msg.subject, working: () => msg.working() });
-      await msg.ackAck().catch((error: unknown) => {
-        // The work is committed; a lost ack means a redelivery that idempotent handlers absorb.
-        log.warn({ err: error, traceId: envelope.traceId, id: envelope.id }, 'ack not confirmed');
-      });
+      // Not awaited (ackAck would cost a round trip per message): the work is committed, and a
+      // lost ack is a redelivery that idempotent handlers absorb.
+      msg.ack();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (deliveryCount >= maxDeliver) {
