@@ -35,7 +35,7 @@ export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
       chromaUrl: config.chromaUrl,
       logger: serviceLog(logger),
     });
-    const infrastructure = await openInfrastructure(services, logger, 'switchboard');
+    const infrastructure = await openInfrastructure({ ...services, databaseAppUrl: config.databaseAppUrl, secretKey: config.secretKey }, logger, 'switchboard');
     const stopEverything = async () => {
       for (const role of roles.reverse()) await role.stop().catch((error: unknown) => logger?.error({ err: error, role: role.role }, 'role did not stop cleanly'));
       await infrastructure.close();

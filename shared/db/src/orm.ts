@@ -3,6 +3,8 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { ensureAppRolePassword } from './app-role.ts';
+import { coreEntities } from './entities/core-entities.ts';
 import { migrations as coreMigrations } from './migrations/index.ts';
 
 export type Orm = MikroORM;
@@ -10,6 +12,7 @@ export type Orm = MikroORM;
 export interface OrmOptions {
   databaseUrl: string;
   logger: Logger;
+  /** Replaces Switchboard's entities (all of them by default). */
   entities?: EntitySchema[];
   /** Extra migrations after the core ones (tests use this). */
   migrations?: MigrationObject[];
@@ -17,11 +20,15 @@ export interface OrmOptions {
   poolMax?: number;
 }
 
-/** Opens the PostgreSQL connection pool with Switchboard's entities and migrations. */
+/**
+ * Opens a PostgreSQL connection pool with Switchboard's entities and migrations, as whichever
+ * role `databaseUrl` names. The application's pool should be the application role's: see
+ * `openDatabase`, which migrates as the owner and then connects as `switchboard_app`.
+ */
 export async function createOrm(options: OrmOptions): Promise<Orm> {
   return MikroORM.init({
     clientUrl: options.databaseUrl,
-    entities: options.entities ?? [],
+    entities: options.entities ?? coreEntities,
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
     migrations: {
@@ -40,17 +47,27 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
 // Any constant works; it only has to be the same for every Switchboard process.
 const migrationLockKey = 0x5b_0001;
 
+export interface MigrateOptions {
+  /**
+   * Set afterwards as the password of `switchboard_app` (created by the migrations), unless it
+   * already is. Leave out when the application connects with its own `DATABASE_APP_URL`.
+   */
+  appRolePassword?: string | undefined;
+}
+
 /**
- * Applies pending migrations. Several processes may start at once (hub, runner, connector on
- * separate machines): a PostgreSQL advisory lock lets exactly one migrate while the others
- * wait, then find nothing left to do. Returns the names of the migrations it applied.
+ * Applies pending migrations, as the owner role of `databaseUrl` (`orm` must be connected as
+ * it too). Several processes may start at once (hub, runner, connector on separate machines): a
+ * PostgreSQL advisory lock lets exactly one migrate while the others wait, then find nothing
+ * left to do. Returns the names of the migrations it applied.
  */
-export async function migrate(orm: Orm, databaseUrl: string): Promise<string[]> {
+export async function migrate(orm: Orm, databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
   const lock = new pg.Client({ connectionString: databaseUrl });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [migrationLockKey]);
     const applied = await orm.migrator.up();
+    if (options.appRolePassword !== undefined) await ensureAppRolePassword(databaseUrl, options.appRolePassword);
     return applied.map((migration) => migration.name);
   } finally {
     await lock.query('select pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);

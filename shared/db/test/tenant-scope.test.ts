@@ -26,7 +26,7 @@ describe('database on a real PostgreSQL', () => {
     const second = await createOrm({ databaseUrl: url, logger: testLogger() });
     try {
       const [first, other] = await Promise.all([migrate(orm, url), migrate(second, url)]);
-      expect([...first, ...other]).toEqual(['0001-tenant-context']);
+      expect([...first, ...other]).toEqual(['0001-tenant-context', '0002-identity']);
       expect(await migrate(orm, url)).toEqual([]);
     } finally {
       await second.close();

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration0001TenantContext } from './0001-tenant-context.migration.ts';
+import { Migration0002Identity } from './0002-identity.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -7,4 +8,5 @@ import { Migration0001TenantContext } from './0001-tenant-context.migration.ts';
  */
 export const migrations: MigrationObject[] = [
   { name: '0001-tenant-context', class: Migration0001TenantContext },
+  { name: '0002-identity', class: Migration0002Identity },
 ];
