@@ -1,3 +1,4 @@
 export { testLogger } from './test-logger.ts';
 export { eventually } from './eventually.ts';
 export { inboundMessageFixture } from './fixtures.ts';
+export { startSmtpCapture, type CapturedMail, type SmtpCapture } from './smtp-capture.ts';
