@@ -1,2 +1,13 @@
 export { startRunner } from './runtime/start-runner.ts';
 export { main } from './main.ts';
+export {
+  conversationMachine,
+  type AskAiInput,
+  type ConversationContext,
+  type ConversationEmitted,
+  type ConversationEvent,
+  type ConversationInput,
+  type ConversationSettings,
+} from './conversation/conversation.machine.ts';
+export { detectHandoffRequest, type HandoffMatch } from './conversation/handoff-detector.ts';
+export { respondOffline, type FaqEntry, type ResponderSettings } from './ai/first-responder.ts';

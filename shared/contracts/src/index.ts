@@ -10,3 +10,4 @@ export * from './socket/widget.events.ts';
 export * from './socket/console.events.ts';
 export * from './identity/permissions.ts';
 export * from './identity/identity.schemas.ts';
+export * from './ai.ts';

@@ -1,0 +1,56 @@
+import Type, { type Static } from 'typebox';
+import { MESSAGE_TEXT_MAX, Uuid } from './primitives.ts';
+
+export const aiIntents = ['reply', 'task', 'handoff'] as const;
+export const actionKinds = ['crm_note', 'task', 'booking_request', 'order', 'email_draft'] as const;
+
+/** A proposal the AI makes; a person confirms it before a module actor executes it. */
+export const ProposedAction = Type.Object(
+  {
+    kind: Type.Enum(actionKinds),
+    summary: Type.String({ minLength: 1, maxLength: 500 }),
+    fields: Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2000 }), Type.Number(), Type.Boolean()])),
+  },
+  { additionalProperties: false },
+);
+export type ProposedAction = Static<typeof ProposedAction>;
+
+export const ConversationTurn = Type.Object(
+  { role: Type.Enum(['customer', 'bot', 'agent'] as const), text: Type.String({ maxLength: MESSAGE_TEXT_MAX }) },
+  { additionalProperties: false },
+);
+export type ConversationTurn = Static<typeof ConversationTurn>;
+
+/** What a conversation actor asks the AI actor (core NATS request on `sb.req.ai.<tenant>`). */
+export const AiRequest = Type.Object(
+  {
+    tenantId: Uuid,
+    conversationId: Uuid,
+    messageId: Uuid,
+    text: Type.String({ maxLength: MESSAGE_TEXT_MAX }),
+    /** Earlier turns, oldest first, bounded by the caller. */
+    history: Type.Array(ConversationTurn, { maxItems: 50 }),
+    locale: Type.Optional(Type.String({ maxLength: 35 })),
+    /** True on the first customer message of the conversation, so the answer may greet. */
+    isFirstMessage: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type AiRequest = Static<typeof AiRequest>;
+
+/**
+ * The AI's answer, in the JSON-schema-constrained shape every provider must produce:
+ * reply to the customer, propose a task, or hand off to a person.
+ */
+export const AiAnswer = Type.Object(
+  {
+    intent: Type.Enum(aiIntents),
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    reply: Type.String({ maxLength: MESSAGE_TEXT_MAX }),
+    actions: Type.Array(ProposedAction, { maxItems: 5 }),
+    /** Which responder produced it (`offline`, `openai:<model>`), shown in the console. */
+    source: Type.String({ maxLength: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type AiAnswer = Static<typeof AiAnswer>;
