@@ -11,3 +11,5 @@ export {
 } from './conversation/conversation.machine.ts';
 export { detectHandoffRequest, type HandoffMatch } from './conversation/handoff-detector.ts';
 export { respondOffline, type FaqEntry, type ResponderSettings } from './ai/first-responder.ts';
+export { startAiActor, type ResponderSettingsSource } from './ai/ai.actor.ts';
+export { defaultResponderSettings } from './ai/default-bot-settings.ts';

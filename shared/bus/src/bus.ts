@@ -14,6 +14,8 @@ import { AppError } from '@switchboard/errors';
 import type { Logger } from 'pino';
 import { busHeaders } from './bus-headers.ts';
 import { decodeEnvelope } from './envelope-decoder.ts';
+import { requestReply, serveRequests, type RequestOptions, type ServeContext } from './request-reply.ts';
+import type { Static, TSchema } from 'typebox';
 import { provisionConsumer, provisionStreams, streamDefinitions, type StreamDefinition } from './streams.ts';
 
 export interface BusOptions {
@@ -154,6 +156,28 @@ export class Bus {
         this.consumers.delete(handle);
         await messages.close();
         await loop;
+      },
+    };
+    this.consumers.add(handle);
+    return handle;
+  }
+
+  /** Sends a validated request and returns the validated reply; see {@link requestReply}. */
+  request<Req extends TSchema, Res extends TSchema>(subject: string, schemas: { request: Req; response: Res }, payload: Static<Req>, options?: RequestOptions): Promise<Static<Res>> {
+    return requestReply(this.nc, subject, schemas, payload, options);
+  }
+
+  /** Answers requests on `subject` in a queue group; see {@link serveRequests}. Stopped by `close()`. */
+  serve<Req extends TSchema, Res extends TSchema>(
+    subject: string,
+    schemas: { request: Req; response: Res },
+    handler: (request: Static<Req>, context: ServeContext) => Promise<Static<Res>>,
+  ): ConsumerHandle {
+    const server = serveRequests(this.nc, subject, schemas, handler, this.logger.child({ service: subject }));
+    const handle: ConsumerHandle = {
+      stop: async () => {
+        this.consumers.delete(handle);
+        await server.stop();
       },
     };
     this.consumers.add(handle);

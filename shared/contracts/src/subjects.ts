@@ -1,14 +1,15 @@
 import { domainEventTypes, type BusMessageType, type DomainEventType } from './bus-messages.ts';
 
 /**
- * NATS subjects. The tenant id is always the third token, so NATS permissions can fence one
- * tenant's traffic (`sb.*.<tenantId>.>`) and consumers can filter by tenant.
+ * NATS subjects. The tenant id is the third token (the fourth for requests, after the service
+ * name), so NATS permissions can fence one tenant's traffic and consumers can filter by tenant.
  *
  *  sb.in.<tenant>.<channel>           inbound customer messages (work, JetStream)
  *  sb.out.<tenant>.<channel>          outbound replies for the channel's connector (work, JetStream)
  *  sb.dlv.<tenant>.<channel>          delivery reports from connectors (JetStream)
  *  sb.evt.<tenant>.<event type>       domain events for hubs and modules (JetStream)
  *  sb.parked.<original subject>       payloads a consumer refused, with the reason in headers
+ *  sb.req.<service>.<tenant>          core request/reply queries (e.g. the AI actor)
  */
 export const subjects = {
   inbound: (tenantId: string, channelId: string) => `sb.in.${token(tenantId)}.${token(channelId)}`,
@@ -47,7 +48,9 @@ export function subjectOf(type: BusMessageType, tenantId: string, channelId?: st
 /** The tenant id carried by a subject built here, or undefined for a foreign subject. */
 export function tenantOfSubject(subject: string): string | undefined {
   const parts = subject.split('.');
-  return parts[0] === 'sb' && parts.length > 2 && parts[1] !== 'parked' ? parts[2] : undefined;
+  if (parts[0] !== 'sb' || parts[1] === 'parked') return undefined;
+  // Requests name their service first: sb.req.<service>.<tenant>.
+  return parts[1] === 'req' ? parts[3] : parts[2];
 }
 
 export const isDomainEventType = (type: string): type is DomainEventType =>

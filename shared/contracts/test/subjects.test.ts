@@ -10,6 +10,7 @@ describe('subjects', () => {
     expect(subjectOf('outbound.message', tenant, channel)).toBe(`sb.out.${tenant}.${channel}`);
     expect(subjectOf('message.created', tenant)).toBe(`sb.evt.${tenant}.message.created`);
     expect(tenantOfSubject(subjectOf('handoff.requested', tenant))).toBe(tenant);
+    expect(tenantOfSubject(subjects.request('ai', tenant))).toBe(tenant);
   });
 
   it('refuses a token that would change the subject hierarchy', () => {
