@@ -25,6 +25,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     } else {
       request.log.info({ code: appError.code, issues: appError.issues }, appError.message);
     }
+    if (appError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
     void reply.status(appError.status).send({ error: { ...appError.toJSON(), traceId: request.id } });
   });
 

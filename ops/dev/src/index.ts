@@ -22,3 +22,4 @@ export {
 export { freePort, isPortFree, preferredOrFreePort } from './free-port.ts';
 export { waitFor, greetsWith, answersHttpOk, type WaitOptions } from './wait-for.ts';
 export { isProcessAlive, stopPid } from './process-stop.ts';
+export { startRedis, REDIS_INSTALL_HINT, type RedisServiceOptions } from './redis.service.ts';

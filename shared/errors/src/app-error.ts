@@ -11,6 +11,8 @@ export interface AppErrorOptions {
   message?: string;
   issues?: FieldIssue[];
   cause?: unknown;
+  /** For `SB_ERR_RATE_LIMITED`: seconds until a retry can succeed, sent as `Retry-After`. */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -21,6 +23,7 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly issues: FieldIssue[];
+  readonly retryAfterSeconds?: number;
 
   constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     super(options.message ?? errorCatalog[code].message, { cause: options.cause });
@@ -28,6 +31,7 @@ export class AppError extends Error {
     this.code = code;
     this.status = errorCatalog[code].status;
     this.issues = options.issues ?? [];
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** The wire shape used in HTTP bodies and socket acks. */
