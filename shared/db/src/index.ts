@@ -12,4 +12,7 @@ export { RefreshSession } from './entities/refresh-session.entity.ts';
 export { Tenant } from './entities/tenant.entity.ts';
 export { User } from './entities/user.entity.ts';
 export { UserToken, userTokenPurposes, type UserTokenPurpose } from './entities/user-token.entity.ts';
-export { authLookupNames } from './migrations/0002-auth-lookups.sql.ts';
+export {
+  findApiKey, findInvitation, findRefreshSession, findSignInUser, findUserToken,
+  type ApiKeyLookup, type InvitationLookup, type RefreshSessionLookup, type SignInUser, type UserTokenLookup,
+} from './auth-lookups.ts';
