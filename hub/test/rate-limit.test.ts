@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RunningService } from '@switchboard/dev';
+import { freePort, startRedis, type RunningService } from '@switchboard/dev';
 import { AppError } from '@switchboard/errors';
-import { testLogger } from '@switchboard/testing';
+import { eventually, testLogger } from '@switchboard/testing';
 import { build } from '../src/app.ts';
 import { createMemoryRateLimitStore } from '../src/rate-limit/memory-rate-limit.store.ts';
 import { rateLimitPlugin } from '../src/rate-limit/rate-limit.plugin.ts';
@@ -124,14 +124,26 @@ describe('rate limiting across hubs', () => {
     expect((await refusal(hubB.consume(key, rule))).code).toBe('SB_ERR_RATE_LIMITED');
   });
 
-  it('answers SB_ERR_DEPENDENCY_DOWN, not a pass, when Redis goes away', async () => {
-    const ownRedis = await startRedis({});
-    const store = await tracked(createRedisRateLimitStore(ownRedis.url));
-    const limiter = new RateLimiter(store);
-    await limiter.consume('ip:somebody', { limit: 5, windowMs: 60_000 });
-    await ownRedis.stop();
+  it('answers SB_ERR_DEPENDENCY_DOWN, not a pass, while Redis is away, and counts again once it is back', async () => {
+    const rule: RateLimitRule = { limit: 5, windowMs: 60_000 };
+    let ownRedis = await startRedis({});
+    try {
+      const limiter = new RateLimiter(await tracked(createRedisRateLimitStore(ownRedis.url)));
+      await limiter.consume('ip:somebody', rule);
+      await ownRedis.stop();
 
-    expect((await refusal(limiter.consume('ip:somebody', { limit: 5, windowMs: 60_000 }))).code).toBe('SB_ERR_DEPENDENCY_DOWN');
+      expect((await refusal(limiter.consume('ip:somebody', rule))).code).toBe('SB_ERR_DEPENDENCY_DOWN');
+
+      ownRedis = await startRedis({ port: ownRedis.port });
+      await eventually(() => limiter.consume('ip:somebody', rule).then(() => true), 'the store to reconnect to Redis');
+    } finally {
+      await ownRedis.stop();
+    }
+  });
+
+  it('refuses to start when Redis cannot be reached', async () => {
+    const nobody = `redis://127.0.0.1:${await freePort()}`;
+    await expect(createRedisRateLimitStore(nobody)).rejects.toThrow(/could not connect to the rate-limit Redis/);
   });
 });
 

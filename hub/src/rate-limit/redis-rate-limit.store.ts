@@ -35,11 +35,20 @@ return { count, ttl }
  */
 export async function createRedisRateLimitStore(redisUrl: string, options: RedisRateLimitStoreOptions = {}): Promise<RateLimitStore> {
   const { keyPrefix = 'sb:rl:', logger, commandTimeoutMs = 2_000 } = options;
+  let connectedOnce = false;
   const client = createClient({
     url: redisUrl,
     disableOfflineQueue: true,
     commandOptions: { timeout: commandTimeoutMs },
-    socket: { connectTimeout: 5_000 },
+    socket: {
+      connectTimeout: 5_000,
+      // A wrong REDIS_URL should stop the start with an error after a few tries, not retry
+      // forever; once connected, an outage is waited out with capped back-off.
+      reconnectStrategy: (retries, cause) => {
+        if (connectedOnce) return Math.min(100 * 2 ** retries, 5_000);
+        return retries < 3 ? 250 : cause;
+      },
+    },
   });
   // node-redis throws an 'error' event without a listener, which would crash the process; it
   // reconnects by itself, so report the first error of an outage and the recovery.
@@ -54,7 +63,12 @@ export async function createRedisRateLimitStore(redisUrl: string, options: Redis
     healthy = true;
     logger?.info('rate-limit Redis is reachable again');
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`could not connect to the rate-limit Redis at ${redactedUrl(redisUrl)}`, { cause: error });
+  }
+  connectedOnce = true;
 
   return {
     async hit(key, windowMs) {
@@ -68,4 +82,15 @@ export async function createRedisRateLimitStore(redisUrl: string, options: Redis
       if (client.isOpen) await client.close();
     },
   };
+}
+
+/** The URL without its password, for error messages. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured URL';
+  }
 }
