@@ -59,8 +59,8 @@ describe('bus on a real nats-server', () => {
     await eventually(() => received.length === 1, 'the consumer to receive the message');
     expect(received[0]).toEqual(envelope);
     const stored = await (await bus.jsm.streams.get('SB_INBOUND')).getMessage({ seq: ack.seq });
-    expect(stored.header.get(busHeaders.traceId)).toBe(envelope.traceId);
-    expect(stored.header.get(busHeaders.tenantId)).toBe(tenantId);
+    expect(stored?.header.get(busHeaders.traceId)).toBe(envelope.traceId);
+    expect(stored?.header.get(busHeaders.tenantId)).toBe(tenantId);
     await consumer.stop();
   });
 
