@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { databaseUrl, dropDatabase } from '@switchboard/dev';
 import { testLogger } from '@switchboard/testing';
 import {
-  appDatabaseUrl, createOrm, ensureAppRolePassword, findSignInUser, Membership, migrate, openDatabase, Tenant, User, withTenant, withUser,
+  appDatabaseUrl, createOrm, ensureAppRolePassword, findSignInUser, Membership, migrate, migrations, openDatabase, Tenant, User, withTenant, withUser,
 } from '../src/index.ts';
 import { scramSha256Verifier } from '../src/scram-verifier.ts';
 import { openIdentityDatabase, sqlStateOf, testAppRolePassword, type IdentityDatabase } from './support/identity-database.ts';
@@ -147,7 +147,7 @@ describe('an owner that is not a superuser', () => {
     // so this owner connects the application with DATABASE_APP_URL and leaves the password be.
     const { orm, applied } = await openDatabase({ databaseUrl: ownerUrl, databaseAppUrl: appDatabaseUrl(ownerUrl, testAppRolePassword), logger: testLogger() });
     try {
-      expect(applied).toEqual(['0001-tenant-context', '0002-identity']);
+      expect(applied).toEqual(migrations.map((migration) => migration.name));
       const tenantId = randomUUID();
       const userId = randomUUID();
       await withTenant(orm.em, tenantId, async (em) => {

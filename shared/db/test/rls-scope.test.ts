@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, dropDatabase } from '@switchboard/dev';
 import { testLogger } from '@switchboard/testing';
-import { createOrm, isDatabaseHealthy, migrate, withTenant, type Orm } from '../src/index.ts';
+import { createOrm, isDatabaseHealthy, migrate, migrations, withPlatform, withTenant, withUser, type Orm } from '../src/index.ts';
 
 const adminUrl = inject('databaseUrl');
 const name = `sb_db_${randomUUID().replaceAll('-', '')}`;
@@ -20,13 +21,15 @@ afterAll(async () => {
 });
 
 type Row = { tenant: string | null };
+type Settings = { tenant: string | null; user: string | null; platform: boolean };
+const settingsQuery = 'select app_current_tenant() as tenant, app_current_user() as "user", app_is_platform() as platform';
 
-describe('database on a real PostgreSQL', () => {
+describe('database and transaction scopes on a real PostgreSQL', () => {
   it('applies the migrations once, even when several processes start together', async () => {
     const second = await createOrm({ databaseUrl: url, logger: testLogger() });
     try {
       const [first, other] = await Promise.all([migrate(orm, url), migrate(second, url)]);
-      expect([...first, ...other]).toEqual(['0001-tenant-context', '0002-identity']);
+      expect([...first, ...other]).toEqual(migrations.map((migration) => migration.name));
       expect(await migrate(orm, url)).toEqual([]);
     } finally {
       await second.close();
@@ -64,6 +67,38 @@ describe('database on a real PostgreSQL', () => {
 
   it('refuses a tenant id that is not a UUID before touching the database', async () => {
     await expect(withTenant(orm.em, "x'; drop table users; --", async () => 1)).rejects.toThrow(/needs a tenant UUID/);
+  });
+
+  it('sets exactly the settings of each scope, and clears the others', async () => {
+    const tenantId = randomUUID();
+    const userId = randomUUID();
+    const settings = (em: EntityManager) => em.execute<Settings[]>(settingsQuery).then((rows) => rows[0]);
+    expect(await withTenant(orm.em, tenantId, settings)).toEqual({ tenant: tenantId, user: null, platform: false });
+    expect(await withTenant(orm.em, tenantId, settings, { userId })).toEqual({ tenant: tenantId, user: userId, platform: false });
+    expect(await withUser(orm.em, userId, settings)).toEqual({ tenant: null, user: userId, platform: false });
+    expect(await withPlatform(orm.em, settings)).toEqual({ tenant: null, user: null, platform: true });
+    expect(await settings(orm.em.fork())).toEqual({ tenant: null, user: null, platform: false });
+  });
+
+  it('runs a scope opened inside another in its own transaction, inheriting nothing', async () => {
+    const tenantId = randomUUID();
+    const userId = randomUUID();
+    const settings = (em: EntityManager) => em.execute<Settings[]>(settingsQuery).then((rows) => rows[0]);
+    const seen = await withPlatform(orm.em, async (outer) => {
+      const inner = await withTenant(outer, tenantId, settings, { userId });
+      const innermost = await withUser(outer, userId, settings);
+      return { inner, innermost, outer: await settings(outer) };
+    });
+    expect(seen).toEqual({
+      inner: { tenant: tenantId, user: userId, platform: false },
+      innermost: { tenant: null, user: userId, platform: false },
+      outer: { tenant: null, user: null, platform: true },
+    });
+  });
+
+  it('refuses a user id that is not a UUID before touching the database', async () => {
+    await expect(withUser(orm.em, 'me', async () => 1)).rejects.toThrow(/needs a user UUID/);
+    await expect(withTenant(orm.em, randomUUID(), async () => 1, { userId: "'; reset all; --" })).rejects.toThrow(/needs a user UUID/);
   });
 
   it('reports the database healthy while it answers', async () => {

@@ -18,7 +18,7 @@ export const ApiKey = defineEntity({
     prefix: p.text(),
     keyHash: p.text().unique().hidden(),
     scopes: p.array<Permission>().columnType('text[]'),
-    createdBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
+    createdBy: () => p.manyToOne(User).nullable().deleteRule('set null').fieldName('created_by'),
     lastUsedAt: p.datetime().columnType('timestamptz').nullable(),
     revokedAt: p.datetime().columnType('timestamptz').nullable(),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),

@@ -17,7 +17,7 @@ export const Invitation = defineEntity({
     email: p.text().lowercase(),
     role: p.enum(tenantRoles),
     tokenHash: p.text().unique().hidden(),
-    invitedBy: () => p.manyToOne(User).deleteRule('cascade'),
+    invitedBy: () => p.manyToOne(User).deleteRule('cascade').fieldName('invited_by'),
     expiresAt: p.datetime().columnType('timestamptz'),
     acceptedAt: p.datetime().columnType('timestamptz').nullable(),
     revokedAt: p.datetime().columnType('timestamptz').nullable(),
