@@ -21,6 +21,8 @@ export interface AppConfig {
   smtpUrl: string | undefined;
   mailFrom: string;
   cookieSecure: boolean;
+  /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses. */
+  trustProxy: boolean | number | string[];
   dashboardDir: string;
   shutdownTimeoutMs: number;
   skipDashboardBuild: boolean;
@@ -84,6 +86,18 @@ export function loadConfig(env: Env): AppConfig {
   if (secretKey !== undefined && secretKey.length < 32) {
     issues.push({ path: 'SECRET_KEY', message: `must be at least 32 characters, got ${secretKey.length}` });
   }
+  const trustProxyRaw = text('TRUST_PROXY')?.toLowerCase() ?? 'false';
+  let trustProxy: boolean | number | string[] = false;
+  if (trustProxyRaw === 'true') trustProxy = true;
+  else if (/^\d+$/.test(trustProxyRaw)) trustProxy = Number(trustProxyRaw);
+  else if (trustProxyRaw !== 'false') {
+    trustProxy = trustProxyRaw.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+    for (const part of trustProxy) {
+      if (!/^[0-9a-f:.]+(\/\d{1,3})?$/.test(part) && !['loopback', 'linklocal', 'uniquelocal'].includes(part)) {
+        issues.push({ path: 'TRUST_PROXY', message: `must be false, true, a hop count or addresses/CIDRs, got "${part}"` });
+      }
+    }
+  }
   const cookieSecureRaw = text('COOKIE_SECURE')?.toLowerCase();
   const cookieSecure = cookieSecureRaw === undefined || cookieSecureRaw === 'auto' ? publicUrl.startsWith('https:') : boolean('COOKIE_SECURE');
 
@@ -102,6 +116,7 @@ export function loadConfig(env: Env): AppConfig {
     smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: text('MAIL_FROM') ?? 'Switchboard <no-reply@localhost>',
     cookieSecure,
+    trustProxy,
     dashboardDir: text('DASHBOARD_DIR') ?? 'dist/dashboard/browser',
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     skipDashboardBuild: boolean('SKIP_DASHBOARD_BUILD'),

@@ -24,6 +24,7 @@ export const envVariables = [
   { name: 'SMTP_URL', description: 'SMTP server for verification, invitation and password-reset mail, e.g. `smtps://user:pass@smtp.example.com:465`. When unset, mail is written to `DATA_DIR/mail/` and its links logged.' },
   { name: 'MAIL_FROM', description: 'Sender address of Switchboard\'s mail.', defaultValue: 'Switchboard <no-reply@localhost>' },
   { name: 'COOKIE_SECURE', description: 'Mark session cookies `Secure` (HTTPS only). Defaults to true when `PUBLIC_URL` is https.', defaultValue: 'auto' },
+  { name: 'TRUST_PROXY', description: 'Which proxies may set `X-Forwarded-For` (the client address used by rate limits and the audit log): `false`, a hop count such as `1`, or comma-separated addresses/CIDRs of your load balancers. `true` trusts anyone and lets clients pick their own address.', defaultValue: 'false' },
   { name: 'DASHBOARD_DIR', description: 'Folder with the built console served at `/`.', defaultValue: 'dist/dashboard/browser' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
   { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },

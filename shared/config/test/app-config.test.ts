@@ -15,6 +15,13 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('https://chat.example.com');
   });
 
+  it('trusts no proxy by default, and a hop count or load balancer addresses when told', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('lists every bad value at once, naming the variable', () => {
     let thrown: unknown;
     try {
