@@ -1,3 +1,4 @@
+import { benchActorMemory } from './actor-memory.bench.ts';
 import { benchBus } from './bus.bench.ts';
 
 /**
@@ -8,5 +9,6 @@ export async function runBenchmarks(env: NodeJS.ProcessEnv): Promise<void> {
   const scale = Math.max(1, Number(env['BENCH_SCALE'] ?? '1') || 1);
   process.stdout.write(`Switchboard benchmarks (scale ${scale}, Node ${process.version})\n`);
   await benchBus(scale);
+  await benchActorMemory(scale);
   process.stdout.write('\n');
 }
