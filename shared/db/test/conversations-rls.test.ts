@@ -11,21 +11,26 @@ const tenantB = randomUUID();
 const channels: Record<string, string> = {};
 const tables = ['channels', 'contacts', 'conversations', 'messages'];
 
+function one<Row>(rows: Row[]): Row {
+  if (rows[0] === undefined) throw new Error('the seed insert returned no row');
+  return rows[0];
+}
+
 async function seedTenant(tenantId: string, slug: string): Promise<void> {
   await db.admin(`insert into tenants (id, name, slug) values ($1, $2, $2)`, [tenantId, slug]);
-  const [channel] = await db.admin<{ id: string }>(
+  const channel = one(await db.admin<{ id: string }>(
     `insert into channels (tenant_id, type, name, public_key) values ($1, 'webchat', 'Website', $2) returning id`,
     [tenantId, `pk_${slug}_key`],
-  );
-  channels[tenantId] = channel!.id;
-  const [contact] = await db.admin<{ id: string }>(`insert into contacts (tenant_id, channel_id, external_id) values ($1, $2, 'visitor-1') returning id`, [tenantId, channel!.id]);
-  const [conversation] = await db.admin<{ id: string }>(
+  ));
+  channels[tenantId] = channel.id;
+  const contact = one(await db.admin<{ id: string }>(`insert into contacts (tenant_id, channel_id, external_id) values ($1, $2, 'visitor-1') returning id`, [tenantId, channel.id]));
+  const conversation = one(await db.admin<{ id: string }>(
     `insert into conversations (tenant_id, channel_id, contact_id, external_chat_id) values ($1, $2, $3, 'visitor-1') returning id`,
-    [tenantId, channel!.id, contact!.id],
-  );
+    [tenantId, channel.id, contact.id],
+  ));
   await db.admin(
     `insert into messages (tenant_id, conversation_id, channel_id, external_id, direction, author_kind, text, status) values ($1, $2, $3, 'm-1', 'inbound', 'customer', 'hi', 'received')`,
-    [tenantId, conversation!.id, channel!.id],
+    [tenantId, conversation.id, channel.id],
   );
 }
 
