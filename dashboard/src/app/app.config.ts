@@ -1,13 +1,22 @@
-import { type ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
-import { provideRouter, TitleStrategy, withInMemoryScrolling } from '@angular/router';
+import { provideHttpClient, withFetch, withInterceptors, withNoXsrfProtection } from '@angular/common/http';
+import { type ApplicationConfig, inject, provideAppInitializer, provideBrowserGlobalErrorListeners } from '@angular/core';
+import { provideRouter, TitleStrategy, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
+import { csrfInterceptor } from './api/csrf.interceptor';
 import { routes } from './app.routes';
+import { sessionRefreshInterceptor } from './auth/session-refresh.interceptor';
+import { SessionService } from './auth/session.service';
 import { PageTitleStrategy } from './page-title.strategy';
 
 // No zone.js: Angular 22 applications are zoneless by default, and signals drive rendering.
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideRouter(routes, withInMemoryScrolling({ scrollPositionRestoration: 'top' })),
+    // The refresh step comes first so that its retry passes through the CSRF step again and
+    // carries the rotated token (see csrfInterceptor).
+    provideHttpClient(withFetch(), withInterceptors([sessionRefreshInterceptor, csrfInterceptor]), withNoXsrfProtection()),
+    // Guards decide with the session already known, so a deep link never flashes the login page.
+    provideAppInitializer(() => inject(SessionService).load()),
+    provideRouter(routes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'top' })),
     { provide: TitleStrategy, useClass: PageTitleStrategy },
   ],
 };

@@ -1,5 +1,6 @@
-import { Component } from '@angular/core';
+import { Component, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { SessionService } from '../auth/session.service';
 import { IconComponent } from '../ui/icon.component';
 
 /** Shown for any path the console does not know, instead of silently redirecting. */
@@ -11,7 +12,7 @@ import { IconComponent } from '../ui/icon.component';
       <span class="icon"><sb-icon name="compass" /></span>
       <h1 id="not-found-heading">Page not found</h1>
       <p>There is no console page at this address. It may have moved, or the link may be mistyped.</p>
-      <a routerLink="/inbox">Go to the inbox</a>
+      <a [routerLink]="home">Go to your start page</a>
     </section>
   `,
   styles: `
@@ -37,4 +38,6 @@ import { IconComponent } from '../ui/icon.component';
     }
   `,
 })
-export class NotFoundComponent {}
+export class NotFoundComponent {
+  protected readonly home = inject(SessionService).homePath();
+}

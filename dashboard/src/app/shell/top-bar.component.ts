@@ -1,22 +1,32 @@
 import { Component, input, output } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { RouterLink, RouterLinkActive } from '@angular/router';
 import { IconComponent } from '../ui/icon.component';
 
-/** Product name, the tenant slot and, on narrow screens, the button that opens the sidebar. */
+/**
+ * Product name, the tenant's logo and name, the signed-in person with sign-out and, on narrow
+ * screens, the button that opens the sidebar.
+ */
 @Component({
   selector: 'sb-top-bar',
-  imports: [RouterLink, IconComponent],
+  imports: [RouterLink, RouterLinkActive, IconComponent],
   templateUrl: './top-bar.component.html',
   styleUrl: './top-bar.component.css',
 })
 export class TopBarComponent {
-  /** The signed-in tenant's display name; `null` until someone has signed in. */
+  /** The tenant's display name; `null` for the platform team, who work outside any tenant. */
   readonly tenantName = input<string | null>(null);
+  readonly logoUrl = input<string | null>(null);
+  readonly userName = input<string | null>(null);
   readonly navOpen = input(false);
 
   readonly navToggled = output<void>();
+  readonly signOutRequested = output<void>();
 
   protected toggleNav(): void {
     this.navToggled.emit();
+  }
+
+  protected signOut(): void {
+    this.signOutRequested.emit();
   }
 }

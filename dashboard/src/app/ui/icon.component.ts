@@ -19,6 +19,11 @@ const iconPaths = {
   close: ['M6 6l12 12', 'M18 6L6 18'],
   signIn: ['M14 4h4a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1h-4', 'M10 8l4 4-4 4', 'M14 12H4'],
   compass: [circle(12, 12, 8.5), 'M15.5 8.5l-2 5-5 2 2-5z'],
+  settings: ['M4 7h9', 'M17 7h3', circle(15, 7, 2), 'M4 17h3', 'M11 17h9', circle(9, 17, 2), 'M4 12h5', 'M13 12h7', circle(11, 12, 2)],
+  tenants: ['M4 20V6l7-2v16', 'M11 9h8v11', 'M3 20h18', 'M7 8v.01', 'M7 12v.01', 'M7 16v.01', 'M15 13v.01', 'M15 17v.01'],
+  profile: [circle(12, 8, 3.5), 'M5 20a7 7 0 0 1 14 0'],
+  signOut: ['M10 4H6a1 1 0 0 0-1 1v14a1 1 0 0 0 1 1h4', 'M15 8l4 4-4 4', 'M19 12H9'],
+  copy: ['M9 9h10v10H9z', 'M5 15V5h10'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof iconPaths;
