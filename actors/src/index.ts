@@ -13,3 +13,5 @@ export { detectHandoffRequest, type HandoffMatch } from './conversation/handoff-
 export { respondOffline, type FaqEntry, type ResponderSettings } from './ai/first-responder.ts';
 export { startAiActor, type ResponderSettingsSource } from './ai/ai.actor.ts';
 export { defaultResponderSettings } from './ai/default-bot-settings.ts';
+export { defaultConversationSettings } from './ai/default-bot-settings.ts';
+export { startInboundPipeline, type InboundPipelineOptions } from './conversation/inbound-pipeline.ts';

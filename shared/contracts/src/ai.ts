@@ -26,7 +26,8 @@ export const AiRequest = Type.Object(
   {
     tenantId: Uuid,
     conversationId: Uuid,
-    messageId: Uuid,
+    /** The channel's id of the message being answered (stable across redeliveries). */
+    messageId: Type.String({ minLength: 1, maxLength: 255 }),
     text: Type.String({ maxLength: MESSAGE_TEXT_MAX }),
     /** Earlier turns, oldest first, bounded by the caller. */
     history: Type.Array(ConversationTurn, { maxItems: 50 }),

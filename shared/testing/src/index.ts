@@ -2,3 +2,4 @@ export { testLogger } from './test-logger.ts';
 export { eventually } from './eventually.ts';
 export { inboundMessageFixture } from './fixtures.ts';
 export { startSmtpCapture, type CapturedMail, type SmtpCapture } from './smtp-capture.ts';
+export { testSecretKey } from './test-secret-key.ts';

@@ -3,15 +3,10 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, dropDatabase } from '@switchboard/dev';
 import { deriveKeys } from '@switchboard/security';
-import { testLogger } from '@switchboard/testing';
+import { testLogger, testSecretKey } from '@switchboard/testing';
 import { openDatabase, type Orm } from '../../src/index.ts';
 
-/**
- * `switchboard_app` is one role for the whole server, so every test file that lets the
- * migrations set its password must derive it from this same key, or they take turns locking
- * each other out.
- */
-export const testSecretKey = 'switchboard-tests-secret-key-0123456789abcdef';
+export { testSecretKey };
 export const testAppRolePassword = deriveKeys(testSecretKey).databaseAppPassword;
 
 export interface IdentityDatabase {

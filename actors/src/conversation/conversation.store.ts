@@ -1,0 +1,188 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ChannelType, ConversationStatus, ConversationView, InboundMessage, MessageView } from '@switchboard/contracts';
+import type { Snapshot } from 'xstate';
+import type { ConversationContext, ConversationEmitted } from './conversation.machine.ts';
+
+/** Thrown inside the transaction when the channel message is already stored: nothing to do. */
+export class DuplicateMessage extends Error {
+  constructor(readonly externalId: string) {
+    super(`message ${externalId} is already stored`);
+  }
+}
+
+interface ConversationRow {
+  id: string;
+  channel_id: string;
+  channel_type: ChannelType;
+  status: ConversationStatus;
+  contact_name: string | null;
+  assigned_agent_id: string | null;
+  last_message_at: Date | null;
+  last_message_preview: string | null;
+  unread_count: number;
+  created_at: Date;
+  updated_at: Date;
+  external_chat_id: string;
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  direction: 'inbound' | 'outbound';
+  author_kind: MessageView['author']['kind'];
+  author_id: string | null;
+  author_name: string | null;
+  text: string | null;
+  attachments: MessageView['attachments'];
+  is_private: boolean;
+  status: MessageView['status'];
+  failure_reason: string | null;
+  created_at: Date;
+}
+
+export interface StoredStep {
+  conversation: ConversationView;
+  externalChatId: string;
+  /** Rows this step created (the inbound message, bot replies), in order. */
+  messages: MessageView[];
+  created: boolean;
+}
+
+type MachineSnapshot = Snapshot<unknown> & { value: unknown; context: ConversationContext };
+
+const statusOf = (snapshot: MachineSnapshot): ConversationStatus => {
+  const value = snapshot.value;
+  const top = typeof value === 'string' ? value : Object.keys(value as object)[0];
+  return (top ?? 'bot') as ConversationStatus;
+};
+
+const preview = (text: string | undefined) => (text ?? '').slice(0, 280);
+
+const messageColumns = `id, conversation_id, direction, author_kind, author_id, author_name, text, attachments, is_private, status, failure_reason, created_at`;
+const conversationSelect = `select c.id, c.channel_id, ch.type as channel_type, c.status, ct.name as contact_name, c.assigned_agent_id,
+  c.last_message_at, c.last_message_preview, c.unread_count, c.created_at, c.updated_at, c.external_chat_id
+  from conversations c join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id`;
+
+export function toMessageView(row: MessageRow): MessageView {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: row.direction,
+    author: { kind: row.author_kind, ...(row.author_id ? { id: row.author_id } : {}), ...(row.author_name ? { name: row.author_name } : {}) },
+    ...(row.text !== null ? { text: row.text } : {}),
+    attachments: row.attachments,
+    isPrivate: row.is_private,
+    status: row.status,
+    ...(row.failure_reason ? { failureReason: row.failure_reason } : {}),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function toConversationView(row: ConversationRow): ConversationView {
+  const iso = (value: Date | null) => (value ? new Date(value).toISOString() : undefined);
+  return {
+    id: row.id,
+    channelId: row.channel_id,
+    channelType: row.channel_type,
+    status: row.status,
+    ...(row.contact_name ? { contactName: row.contact_name } : {}),
+    ...(row.assigned_agent_id ? { assignedAgentId: row.assigned_agent_id } : {}),
+    ...(row.last_message_at ? { lastMessageAt: iso(row.last_message_at) } : {}),
+    ...(row.last_message_preview ? { lastMessagePreview: row.last_message_preview } : {}),
+    unreadCount: row.unread_count,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/**
+ * The conversation tables as the runner writes them, always inside a tenant scope (row-level
+ * security applies). One step, an event and what the actor made of it, is one transaction:
+ * the message rows, the bot replies and the actor's snapshot commit together or not at all.
+ */
+export const conversationStore = {
+  async loadSnapshot(em: EntityManager, channelId: string, externalChatId: string): Promise<Snapshot<unknown> | undefined> {
+    const rows = await em.execute<Array<{ snapshot: Snapshot<unknown> | null }>>(
+      'select snapshot from conversations where channel_id = ? and external_chat_id = ?',
+      [channelId, externalChatId],
+    );
+    return rows[0]?.snapshot ?? undefined;
+  },
+
+  /** Stores a customer's message and the step it caused; throws {@link DuplicateMessage} when it was stored before. */
+  async recordInbound(em: EntityManager, tenantId: string, inbound: InboundMessage, snapshot: Snapshot<unknown>, emitted: ConversationEmitted[]): Promise<StoredStep> {
+    const state = snapshot as MachineSnapshot;
+    const [contact] = await em.execute<Array<{ id: string }>>(
+      `insert into contacts (tenant_id, channel_id, external_id, name, phone, username) values (?, ?, ?, ?, ?, ?)
+       on conflict (tenant_id, channel_id, external_id) do update set
+         name = coalesce(excluded.name, contacts.name), phone = coalesce(excluded.phone, contacts.phone),
+         username = coalesce(excluded.username, contacts.username), updated_at = now()
+       returning id`,
+      [tenantId, inbound.channelId, inbound.contact.externalId, inbound.contact.name ?? null, inbound.contact.phone ?? null, inbound.contact.username ?? null],
+    );
+    const [conversation] = await em.execute<Array<{ id: string; created: boolean }>>(
+      `insert into conversations (id, tenant_id, channel_id, contact_id, external_chat_id, visit) values (?, ?, ?, ?, ?, ?)
+       on conflict (tenant_id, channel_id, external_chat_id) do update set updated_at = now()
+       returning id, (xmax = 0) as created`,
+      [state.context.conversationId, tenantId, inbound.channelId, contact?.id, inbound.externalChatId, inbound.visit ? JSON.stringify(inbound.visit) : null],
+    );
+    const conversationId = conversation?.id ?? state.context.conversationId;
+    const inserted = await em.execute<MessageRow[]>(
+      `insert into messages (tenant_id, conversation_id, channel_id, external_id, direction, author_kind, author_name, text, attachments, status, created_at)
+       values (?, ?, ?, ?, 'inbound', 'customer', ?, ?, ?, 'received', ?)
+       on conflict (tenant_id, channel_id, external_id) do nothing
+       returning ${messageColumns}`,
+      [tenantId, conversationId, inbound.channelId, inbound.externalMessageId, inbound.contact.name ?? null, inbound.text ?? null, JSON.stringify(inbound.attachments), inbound.sentAt],
+    );
+    if (inserted.length === 0) throw new DuplicateMessage(inbound.externalMessageId);
+    const replies = await this.insertReplies(em, tenantId, conversationId, inbound.channelId, emitted);
+    const view = await this.saveSnapshot(em, conversationId, snapshot, preview(inbound.text), true);
+    return { ...view, messages: [...inserted.map(toMessageView), ...replies], created: conversation?.created ?? false };
+  },
+
+  /** Stores a step that happened later (an AI answer): the snapshot and the bot's replies. */
+  async recordStep(em: EntityManager, tenantId: string, conversationId: string, snapshot: Snapshot<unknown>, emitted: ConversationEmitted[]): Promise<StoredStep> {
+    const [channel] = await em.execute<Array<{ channel_id: string }>>('select channel_id from conversations where id = ?', [conversationId]);
+    const replies = channel ? await this.insertReplies(em, tenantId, conversationId, channel.channel_id, emitted) : [];
+    const last = replies.at(-1);
+    const view = await this.saveSnapshot(em, conversationId, snapshot, last ? preview(last.text) : undefined, false);
+    return { ...view, messages: replies, created: false };
+  },
+
+  /**
+   * A bot reply's external id is `bot:<the message it answers>`, so answering the same message
+   * again (after a crash and a redelivery) stores, and therefore sends, nothing new.
+   */
+  async insertReplies(em: EntityManager, tenantId: string, conversationId: string, channelId: string, emitted: ConversationEmitted[]): Promise<MessageView[]> {
+    const views: MessageView[] = [];
+    for (const event of emitted) {
+      if (event.type !== 'bot.reply' || event.text.length === 0) continue;
+      const rows = await em.execute<MessageRow[]>(
+        `insert into messages (tenant_id, conversation_id, channel_id, external_id, direction, author_kind, author_name, text, status, in_reply_to)
+         values (?, ?, ?, ?, 'outbound', 'bot', 'Assistant', ?, 'pending', ?)
+         on conflict (tenant_id, channel_id, external_id) do nothing
+         returning ${messageColumns}`,
+        [tenantId, conversationId, channelId, `bot:${event.inReplyTo}`, event.text, null],
+      );
+      views.push(...rows.map(toMessageView));
+    }
+    return views;
+  },
+
+  async saveSnapshot(em: EntityManager, conversationId: string, snapshot: Snapshot<unknown>, lastPreview: string | undefined, fromCustomer: boolean): Promise<{ conversation: ConversationView; externalChatId: string }> {
+    const state = snapshot as MachineSnapshot;
+    await em.execute(
+      `update conversations set snapshot = ?, status = ?, assigned_agent_id = ?, agent_deadline_at = ?,
+         last_message_at = case when ?::text is null then last_message_at else now() end,
+         last_message_preview = coalesce(?, last_message_preview),
+         unread_count = case when ? then unread_count + 1 else unread_count end,
+         updated_at = now()
+       where id = ?`,
+      [JSON.stringify(snapshot), statusOf(state), state.context.assignedAgentId ?? null,
+        state.context.agentDeadlineAt ? new Date(state.context.agentDeadlineAt) : null, lastPreview ?? null, lastPreview ?? null, fromCustomer, conversationId],
+    );
+    const [row] = await em.execute<ConversationRow[]>(`${conversationSelect} where c.id = ?`, [conversationId]);
+    if (!row) throw new Error(`conversation ${conversationId} vanished inside its own transaction`);
+    return { conversation: toConversationView(row), externalChatId: row.external_chat_id };
+  },
+};
