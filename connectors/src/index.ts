@@ -1,2 +1,5 @@
 export { startConnector } from './core/start-connector.ts';
 export { main } from './main.ts';
+export { PermanentSendError, type Connector, type ConnectorStatus, type SendReceipt } from './core/connector.ts';
+export { inboundDedupeKey, publishInbound } from './core/inbound-publisher.ts';
+export { startOutboundDispatcher, type OutboundDispatcherOptions } from './core/outbound-dispatcher.ts';
