@@ -15,3 +15,4 @@ export { startAiActor, type ResponderSettingsSource } from './ai/ai.actor.ts';
 export { defaultResponderSettings } from './ai/default-bot-settings.ts';
 export { defaultConversationSettings } from './ai/default-bot-settings.ts';
 export { startInboundPipeline, type InboundPipelineOptions } from './conversation/inbound-pipeline.ts';
+export { startDeliveryPipeline } from './conversation/delivery-pipeline.ts';

@@ -12,6 +12,7 @@ import { deriveKeys } from '@switchboard/security';
 import { eventually, inboundMessageFixture, testLogger, testSecretKey } from '@switchboard/testing';
 import { defaultResponderSettings, startAiActor } from '../src/index.ts';
 import { startInboundPipeline } from '../src/conversation/inbound-pipeline.ts';
+import { startDeliveryPipeline } from '../src/conversation/delivery-pipeline.ts';
 
 // The runner's message path on a real nats-server and PostgreSQL: inbound on SB_INBOUND, rows
 // and snapshot in one transaction, replies on SB_OUTBOUND, facts on SB_EVENTS.
@@ -51,6 +52,7 @@ beforeAll(async () => {
     handler: async (envelope) => { events.push(envelope); },
   });
   pipeline = await startPipeline();
+  await startDeliveryPipeline(bus, orm);
 });
 
 afterAll(async () => {
@@ -122,6 +124,25 @@ describe('inbound pipeline', () => {
     await eventually(async () => (await rows(chat)).length === 3, 'the message after the restart');
     // Woken in awaiting_agent from its snapshot: the bot does not answer.
     expect((await rows(chat)).map((row) => row.author_kind)).toEqual(['customer', 'bot', 'customer']);
+  });
+
+  it("applies a connector's delivery reports to the reply, never backwards", async () => {
+    const chat = `visitor-${randomUUID()}`;
+    await send(inboundMessageFixture({ channelId, externalChatId: chat, contact: { externalId: chat }, text: 'hello' }));
+    const reply = await eventually(() => outbound.find((envelope) => envelope.data.externalChatId === chat), 'the reply');
+    const report = (status: 'sent' | 'read' | 'delivered') =>
+      bus.publish(createEnvelope('delivery.reported', tenantId, { messageId: reply.data.messageId, channelId, status, at: new Date().toISOString() }), { channelId });
+    await report('sent');
+    await report('read');
+    await report('delivered'); // late, out of order
+    const statusOf = async () => (await admin.query<{ status: string }>('select status from messages where id = $1', [reply.data.messageId])).rows[0]?.status;
+    await eventually(async () => (await statusOf()) === 'read', 'the read status');
+    await eventually(() => events.some((event) => event.type === 'message.updated' && event.data.message.id === reply.data.messageId && event.data.message.status === 'read'), 'message.updated');
+    await eventually(async () => {
+      const info = await bus.jsm.consumers.info(streamDefinitions.delivery.name, 'runner-delivery');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 'every report to be handled');
+    expect(await statusOf()).toBe('read');
   });
 
   it('keeps subjects per tenant: the reply goes to this tenant and channel only', () => {

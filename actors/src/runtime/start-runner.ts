@@ -2,6 +2,7 @@ import type { AppConfig } from '@switchboard/config';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { startAiActor } from '../ai/ai.actor.ts';
 import { defaultConversationSettings, defaultResponderSettings } from '../ai/default-bot-settings.ts';
+import { startDeliveryPipeline } from '../conversation/delivery-pipeline.ts';
 import { startInboundPipeline } from '../conversation/inbound-pipeline.ts';
 
 /**
@@ -18,10 +19,12 @@ export async function startRunner(_config: AppConfig, logger: Logger, infrastruc
     logger,
     settingsFor: async () => defaultConversationSettings,
   });
+  const deliveries = await startDeliveryPipeline(infrastructure.bus, infrastructure.orm);
   log.info('runner started: conversation actors on SB_INBOUND, AI actor on sb.req.ai.*');
   return {
     role: 'runner',
     stop: async () => {
+      await deliveries.stop();
       await conversations.stop();
       await ai.stop();
       log.info('runner stopped');
