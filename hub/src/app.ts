@@ -2,13 +2,23 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Bus } from '@switchboard/bus';
 import type { Orm } from '@switchboard/db';
+import type { Mailer } from '@switchboard/mail';
 import type { Logger } from 'pino';
+import { createIdentityServices } from './identity/identity-services.ts';
+import { identityPlugin } from './identity/identity.plugin.ts';
+import { accessPlugin } from './plugins/access.plugin.ts';
+import { authPlugin } from './plugins/auth.plugin.ts';
+import { csrfPlugin } from './plugins/csrf.plugin.ts';
 import { dashboardPlugin } from './plugins/dashboard.plugin.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.plugin.ts';
 import { infrastructurePlugin } from './plugins/infrastructure.plugin.ts';
 import { openApiPlugin } from './plugins/openapi.plugin.ts';
 import { schemaValidator } from './plugins/schema-validator.ts';
 import { traceIdOf } from './plugins/trace-id.ts';
+import { createMemoryRateLimitStore } from './rate-limit/memory-rate-limit.store.ts';
+import type { RateLimitStore } from './rate-limit/rate-limit-store.ts';
+import { rateLimitPlugin } from './rate-limit/rate-limit.plugin.ts';
+import { rateLimits, type RateLimitRule } from './rate-limit/rate-limiter.ts';
 import { chromaProbe, databaseProbe, natsProbe, type DependencyProbe } from './readiness/dependency-probe.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 
@@ -20,9 +30,28 @@ export interface HubOptions {
   probes?: DependencyProbe[];
   /** Folder with the built console; omitted means no console is served. */
   dashboardDir?: string;
+  /** Where people reach the hub: issuer of access tokens, origin of mailed links. */
   publicUrl?: string;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * `SECRET_KEY`. With `infrastructure` and `mailer`, it turns identity on: sign-in, sessions,
+   * team, tenant settings, API keys, audit and the super admin's routes.
+   */
+  secretKey?: string;
+  /** Sends verification, invitation and password-reset mail; owned by the caller. */
+  mailer?: Mailer;
+  /**
+   * Rate-limit counters (Redis when several hubs share them); owned by the hub from now on.
+   * Defaults to memory when identity is on; without either, no limits are applied.
+   */
+  rateLimitStore?: RateLimitStore;
+  /** Limit on every `/api/` request per client address (default `rateLimits.apiPerIp`). */
+  apiPerIpLimit?: RateLimitRule;
+  /** Mark session cookies `Secure` (default: when `publicUrl` is https). */
+  cookieSecure?: boolean;
+  /** Lifetime of access tokens in seconds (default 900). */
+  accessTokenTtlSeconds?: number;
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -47,14 +76,46 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandlerPlugin);
-  await app.register(openApiPlugin, { publicUrl: options.publicUrl });
-  if (options.infrastructure) await app.register(infrastructurePlugin, options.infrastructure);
+  const { infrastructure, secretKey, mailer } = options;
+  const identityOn = infrastructure !== undefined && secretKey !== undefined;
+  if (identityOn && mailer === undefined) throw new TypeError('build() needs a mailer when identity is on (infrastructure and secretKey given)');
+  const rateLimitStore = options.rateLimitStore ?? (identityOn ? createMemoryRateLimitStore() : undefined);
+  if (rateLimitStore !== undefined) {
+    await app.register(rateLimitPlugin, { store: rateLimitStore, ...(options.apiPerIpLimit === undefined ? {} : { perIp: options.apiPerIpLimit }) });
+  }
 
-  const infrastructure = options.infrastructure;
+  const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const cookieSecure = options.cookieSecure ?? publicUrl.startsWith('https:');
+  const services = identityOn && mailer !== undefined
+    ? createIdentityServices({
+      orm: infrastructure.orm,
+      secretKey,
+      publicUrl,
+      mailer,
+      rateLimiter: app.rateLimiter,
+      logger: options.logger.child({ component: 'identity' }),
+      ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+    })
+    : undefined;
+  // Order matters: who is asking (auth), whether a cookie request is genuine (csrf), then
+  // whether they may (access), all before any route is registered.
+  if (services !== undefined) {
+    await app.register(authPlugin, {
+      resolver: services.resolver,
+      limitTenant: (tenantId: string) => services.rateLimiter.consume(`api:tenant:${tenantId}`, rateLimits.apiPerTenant),
+    });
+    await app.register(csrfPlugin);
+  }
+  await app.register(accessPlugin);
+
+  await app.register(openApiPlugin, { publicUrl: options.publicUrl });
+  if (infrastructure) await app.register(infrastructurePlugin, infrastructure);
+
   const probes = options.probes ?? (infrastructure
     ? [natsProbe(infrastructure.bus), databaseProbe(infrastructure.orm), chromaProbe(infrastructure.chromaUrl)]
     : []);
   await app.register(healthRoutes, { probes });
+  if (services !== undefined) await app.register(identityPlugin, { services, cookieSecure });
   if (options.dashboardDir !== undefined) await app.register(dashboardPlugin, { root: options.dashboardDir });
 
   return app as unknown as FastifyInstance;

@@ -28,10 +28,10 @@ beforeAll(async () => {
   orm = await createOrm({ databaseUrl: await createDatabase(adminUrl, databaseName), logger: testLogger() });
   app = await build({ logger: testLogger(), infrastructure: { bus, orm, chromaUrl } });
   app.post('/api/v1/test/echo', {
-    config: { permission: 'public' },
+    config: { access: 'public' },
     schema: { body: Type.Object({ email: Type.String({ format: 'email' }), count: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) },
   }, async (request) => request.body);
-  app.get('/api/v1/test/boom', { config: { permission: 'public' } }, async () => {
+  app.get('/api/v1/test/boom', { config: { access: 'public' } }, async () => {
     throw new Error('secret internal detail');
   });
   await app.ready();

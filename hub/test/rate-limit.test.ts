@@ -162,7 +162,7 @@ describe('the rate-limit plugin on the hub', () => {
     };
     app = await build({ logger: testLogger() });
     await app.register(rateLimitPlugin, { store, perIp: { limit: 2, windowMs: 60_000 } });
-    app.get('/api/v1/x', { config: { permission: 'public' } }, async () => ({ ok: true }));
+    app.get('/api/v1/x', { config: { access: 'public' } }, async () => ({ ok: true }));
     await app.ready();
   });
 
@@ -206,7 +206,7 @@ describe('the rate-limit plugin on the hub', () => {
     const hub = await build({ logger: testLogger() });
     try {
       await hub.register(rateLimitPlugin, { store: await createRedisRateLimitStore(ownRedis.url), perIp: { limit: 1, windowMs: 60_000 } });
-      hub.get('/api/v1/x', { config: { permission: 'public' } }, async () => ({ ok: true }));
+      hub.get('/api/v1/x', { config: { access: 'public' } }, async () => ({ ok: true }));
       await hub.ready();
       expect((await hub.inject({ method: 'GET', url: '/api/v1/x' })).statusCode).toBe(200);
       expect((await hub.inject({ method: 'GET', url: '/api/v1/x' })).statusCode).toBe(429);

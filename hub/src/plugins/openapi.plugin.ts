@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { declareContextAccess } from './access.plugin.ts';
 
 /** The OpenAPI document at `/api/docs/json`, built from the routes' own schemas, and its UI at `/api/docs`. */
 export const openApiPlugin = fp(async (app: FastifyInstance, options: { publicUrl?: string }) => {
@@ -16,5 +17,9 @@ export const openApiPlugin = fp(async (app: FastifyInstance, options: { publicUr
       servers: options.publicUrl ? [{ url: options.publicUrl }] : [],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  // The UI's own routes (page, assets, the JSON document) are public, like the API's reference.
+  await app.register(async (docs) => {
+    declareContextAccess(docs, 'public');
+    await docs.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  });
 }, { name: 'openapi' });

@@ -20,12 +20,12 @@ export interface HealthRoutesOptions {
  */
 export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { probes }) => {
   app.get('/health', {
-    config: { permission: 'public' },
+    config: { access: 'public' },
     schema: { tags: ['health'], summary: 'Liveness', response: { 200: HealthResponse } },
   }, async () => ({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) }));
 
   app.get('/ready', {
-    config: { permission: 'public' },
+    config: { access: 'public' },
     schema: { tags: ['health'], summary: 'Readiness of NATS, database and Chroma', response: { 200: ReadyResponse, 503: ReadyResponse } },
   }, async (_request, reply) => {
     const results = await Promise.all(probes.map(async (probe) => [probe.name, await probe.check()] as const));

@@ -98,8 +98,18 @@ export const TenantChoice = Type.Object({ id: Uuid, name: Type.String(), slug: T
  * A login answers one of: signed in (cookies set; `accessToken` for API clients), choose a
  * tenant, or give the TOTP code. The last two carry a short-lived `challengeToken`.
  */
+/**
+ * A session just started (login, signup, accepted invitation, impersonation): the browser also
+ * got its cookies; API clients use `accessToken`.
+ */
+export const AuthenticatedSession = Type.Object(
+  { status: Type.Literal('authenticated'), me: MeView, accessToken: Type.String(), accessTokenExpiresAt: Timestamp, csrfToken: Type.String() },
+  { additionalProperties: false },
+);
+export type AuthenticatedSession = Static<typeof AuthenticatedSession>;
+
 export const LoginResponse = Type.Union([
-  Type.Object({ status: Type.Literal('authenticated'), me: MeView, accessToken: Type.String(), accessTokenExpiresAt: Timestamp, csrfToken: Type.String() }, { additionalProperties: false }),
+  AuthenticatedSession,
   Type.Object({ status: Type.Literal('tenant_required'), challengeToken: OpaqueToken, tenants: Type.Array(TenantChoice) }, { additionalProperties: false }),
   Type.Object({ status: Type.Literal('mfa_required'), challengeToken: OpaqueToken }, { additionalProperties: false }),
 ]);
@@ -121,16 +131,22 @@ export const InvitationPreview = Type.Object(
   { additionalProperties: false },
 );
 export type InvitationPreview = Static<typeof InvitationPreview>;
+/** A new person gives `name` and `password`; a signed-in invitee sends the token alone. The answer is an `AuthenticatedSession`. */
 export const AcceptInvitationRequest = Type.Object(
   { token: OpaqueToken, name: Type.Optional(PersonName), password: Type.Optional(Password) },
   { additionalProperties: false },
 );
+export type AcceptInvitationRequest = Static<typeof AcceptInvitationRequest>;
 
 // ── MFA ─────────────────────────────────────────────────────────────────────────────────────
 
 export const MfaSetupResponse = Type.Object({ secret: Type.String(), otpauthUrl: Type.String(), qrDataUrl: Type.String() }, { additionalProperties: false });
+export type MfaSetupResponse = Static<typeof MfaSetupResponse>;
+/** Turns MFA on after setup (`POST /me/mfa/verify`), and off again (`DELETE /me/mfa`), with a current code. */
 export const MfaVerifyRequest = Type.Object({ code: TotpCode }, { additionalProperties: false });
+export type MfaVerifyRequest = Static<typeof MfaVerifyRequest>;
 export const MfaVerifyResponse = Type.Object({ recoveryCodes: Type.Array(RecoveryCode) }, { additionalProperties: false });
+export type MfaVerifyResponse = Static<typeof MfaVerifyResponse>;
 
 // ── team, tenant, API keys ──────────────────────────────────────────────────────────────────
 
@@ -146,12 +162,15 @@ export const InvitationView = Type.Object(
 );
 export type InvitationView = Static<typeof InvitationView>;
 export const InviteRequest = Type.Object({ email: Email, role: TenantRoleSchema }, { additionalProperties: false });
+export type InviteRequest = Static<typeof InviteRequest>;
 export const ChangeRoleRequest = Type.Object({ role: TenantRoleSchema }, { additionalProperties: false });
+export type ChangeRoleRequest = Static<typeof ChangeRoleRequest>;
 
 export const UpdateTenantRequest = Type.Object(
   { name: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })), branding: Type.Optional(Branding), locale: Type.Optional(Locale), requireMfa: Type.Optional(Type.Boolean()) },
   { additionalProperties: false, minProperties: 1 },
 );
+export type UpdateTenantRequest = Static<typeof UpdateTenantRequest>;
 
 export const ApiKeyView = Type.Object(
   { id: Uuid, name: Type.String(), prefix: Type.String(), scopes: Type.Array(PermissionSchema), lastUsedAt: Type.Optional(Timestamp), createdAt: Timestamp },
@@ -162,8 +181,10 @@ export const CreateApiKeyRequest = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(PermissionSchema, { minItems: 1, uniqueItems: true }) },
   { additionalProperties: false },
 );
+export type CreateApiKeyRequest = Static<typeof CreateApiKeyRequest>;
 /** The key itself is shown once, in this answer; only its hash is stored. */
 export const CreateApiKeyResponse = Type.Object({ apiKey: ApiKeyView, key: Type.String() }, { additionalProperties: false });
+export type CreateApiKeyResponse = Static<typeof CreateApiKeyResponse>;
 
 // ── audit and platform ──────────────────────────────────────────────────────────────────────
 
@@ -198,16 +219,26 @@ export const AuditQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type AuditQuery = Static<typeof AuditQuery>;
 
 export const TenantSummary = Type.Object(
   { tenant: TenantView, memberCount: Type.Integer({ minimum: 0 }), conversationCount: Type.Integer({ minimum: 0 }), lastActivityAt: Type.Optional(Timestamp) },
   { additionalProperties: false },
 );
 export type TenantSummary = Static<typeof TenantSummary>;
+/** `POST /api/v1/admin/tenants/:tenantId/impersonate`; the answer is an `AuthenticatedSession` whose `me.impersonation` is set. */
 export const ImpersonateRequest = Type.Object(
   { userId: Uuid, minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })) },
   { additionalProperties: false },
 );
+export type ImpersonateRequest = Static<typeof ImpersonateRequest>;
+
+// ── path parameters ─────────────────────────────────────────────────────────────────────────
+
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export const UserIdParams = Type.Object({ userId: Uuid }, { additionalProperties: false });
+export const TenantIdParams = Type.Object({ tenantId: Uuid }, { additionalProperties: false });
+export const InvitationTokenParams = Type.Object({ token: OpaqueToken }, { additionalProperties: false });
 
 /** A page of a list and the cursor of the next one (absent on the last page). */
 export function Page<Item extends ReturnType<typeof Type.Object>>(item: Item) {

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { connectBus, type Bus } from '@switchboard/bus';
+import type { AuthenticatedSession, LoginResponse, Role } from '@switchboard/contracts';
+import { openDatabase, type Orm } from '@switchboard/db';
+import { createDatabase, dropDatabase } from '@switchboard/dev';
+import { createMailer, type Mailer } from '@switchboard/mail';
+import { deriveKeys, hashPassword } from '@switchboard/security';
+import { startSmtpCapture, testLogger, testSecretKey, type CapturedMail, type SmtpCapture } from '@switchboard/testing';
+import { build, type HubOptions } from '../src/index.ts';
+
+export const publicUrl = 'http://switchboard.test';
+export const strongPassword = 'correct horse battery staple';
+
+/** A hub with identity on a database of its own, a real SMTP capture and the superuser beside it. */
+export interface IdentityHub {
+  app: FastifyInstance;
+  orm: Orm;
+  smtp: SmtpCapture;
+  /** SQL as the superuser, past row-level security: to seed what no route creates and check what is stored. */
+  admin<Row extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the hub as `npm start` would, on this file's own database (migrated as the owner,
+ * served as `switchboard_app`), with mail going to a real SMTP server on loopback. `extend`
+ * may add routes before the app is ready.
+ */
+export async function startIdentityHub(
+  prefix: string,
+  options: Partial<HubOptions> & { extend?: (app: FastifyInstance) => void } = {},
+): Promise<IdentityHub> {
+  const adminUrl = inject('databaseUrl');
+  const name = `sb_${prefix}_${randomUUID().replaceAll('-', '')}`;
+  const ownerUrl = await createDatabase(adminUrl, name);
+  const { orm } = await openDatabase({ databaseUrl: ownerUrl, appRolePassword: deriveKeys(testSecretKey).databaseAppPassword, logger: testLogger() });
+  const superuser = new pg.Client({ connectionString: ownerUrl });
+  await superuser.connect();
+  const bus: Bus = await connectBus({ servers: inject('natsUrl'), name: `hub-${prefix}`, logger: testLogger() });
+  const smtp = await startSmtpCapture();
+  const outboxDir = await mkdtemp(join(tmpdir(), 'sb-outbox-'));
+  const mailer: Mailer = createMailer({ smtpUrl: smtp.url, from: 'Switchboard <no-reply@switchboard.test>', outboxDir, logger: testLogger() });
+  const { extend, ...hubOptions } = options;
+  const app = await build({
+    logger: testLogger(),
+    infrastructure: { bus, orm, chromaUrl: inject('chromaUrl') },
+    probes: [],
+    publicUrl,
+    secretKey: testSecretKey,
+    mailer,
+    // Tests speak for many people from few addresses; the per-address API limit has its own test.
+    apiPerIpLimit: { limit: 100_000, windowMs: 60_000 },
+    ...hubOptions,
+  });
+  extend?.(app);
+  await app.ready();
+  return {
+    app,
+    orm,
+    smtp,
+    admin: async <Row extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await superuser.query<Row>(sql, params)).rows,
+    close: async () => {
+      await app.close();
+      await mailer.close();
+      await smtp.stop();
+      await bus.close();
+      await superuser.end();
+      await orm.close();
+      await dropDatabase(adminUrl, name);
+      await rm(outboxDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let addressCounter = 0;
+/** A fresh client address, so each test's limits per address start at zero. */
+export function freshIp(): string {
+  addressCounter += 1;
+  return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+}
+
+type Request = Omit<InjectOptions, 'headers'> & { headers?: Record<string, string> };
+
+/**
+ * A browser: keeps the cookies the hub sets (honouring their paths) and, like the console,
+ * copies `sb_csrf` into `x-csrf-token` on state-changing requests unless told not to.
+ */
+export class BrowserClient {
+  readonly ip = freshIp();
+  private readonly cookies = new Map<string, { value: string; path: string }>();
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  async request(options: Request & { csrf?: boolean }): Promise<LightMyRequestResponse> {
+    const { csrf = true, headers = {}, ...rest } = options;
+    const path = String(rest.url ?? '/').split('?')[0] ?? '/';
+    const jar = [...this.cookies].filter(([, cookie]) => path.startsWith(cookie.path)).map(([name, cookie]) => `${name}=${cookie.value}`);
+    const method = String(rest.method ?? 'GET').toUpperCase();
+    const csrfToken = this.cookie('sb_csrf');
+    const response = await this.app.inject({
+      ...rest,
+      headers: {
+        'x-forwarded-for': this.ip,
+        ...(jar.length > 0 ? { cookie: jar.join('; ') } : {}),
+        ...(csrf && csrfToken !== undefined && !['GET', 'HEAD'].includes(method) ? { 'x-csrf-token': csrfToken } : {}),
+        ...headers,
+      },
+    });
+    for (const cookie of response.cookies) {
+      const expired = cookie.value === '' || (cookie.expires !== undefined && cookie.expires.getTime() <= Date.now());
+      if (expired) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, { value: cookie.value, path: cookie.path ?? '/' });
+    }
+    return response;
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)?.value;
+  }
+
+  setCookie(name: string, value: string, path = '/'): void {
+    this.cookies.set(name, { value, path });
+  }
+}
+
+/** An API client holding a bearer token (or an API key). */
+export function bearer(app: FastifyInstance, token: string, ip = freshIp()) {
+  return (options: Request) => app.inject({ ...options, headers: { 'x-forwarded-for': ip, authorization: `Bearer ${token}`, ...(options.headers ?? {}) } });
+}
+
+export interface SignedUp {
+  browser: BrowserClient;
+  session: AuthenticatedSession;
+  tenantId: string;
+  userId: string;
+  email: string;
+}
+
+/** Signs up a new tenant and its owner through the API, as a browser. */
+export async function signUp(app: FastifyInstance, label = randomUUID().slice(0, 8)): Promise<SignedUp> {
+  const browser = new BrowserClient(app);
+  const email = `owner-${label}@example.test`;
+  const response = await browser.request({
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { tenantName: `Tenant ${label}`, name: `Owner ${label}`, email, password: strongPassword },
+  });
+  if (response.statusCode !== 201) throw new Error(`signup failed: ${response.statusCode} ${response.body}`);
+  const session = response.json<AuthenticatedSession>();
+  const tenantId = session.me.tenant?.id;
+  if (tenantId === undefined) throw new Error('signup answered no tenant');
+  return { browser, session, tenantId, userId: session.me.user.id, email };
+}
+
+/** Signs in with email and password (choosing `tenantId` when asked) and answers the session. */
+export async function logIn(app: FastifyInstance, email: string, password = strongPassword, tenantId?: string): Promise<{ browser: BrowserClient; session: AuthenticatedSession }> {
+  const browser = new BrowserClient(app);
+  let response = await browser.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password, ...(tenantId ? { tenantId } : {}) } });
+  let body = response.json<LoginResponse>();
+  if (body.status === 'tenant_required' && tenantId !== undefined) {
+    response = await browser.request({ method: 'POST', url: '/api/v1/auth/login', payload: { challengeToken: body.challengeToken, tenantId } });
+    body = response.json<LoginResponse>();
+  }
+  if (body.status !== 'authenticated') throw new Error(`login did not finish: ${response.statusCode} ${response.body}`);
+  return { browser, session: body };
+}
+
+/**
+ * Adds a member with `role` to a tenant the way people do: the owner invites, the mail
+ * arrives over SMTP, the invitee accepts as a new person. Answers their session.
+ */
+export async function addMember(hub: IdentityHub, owner: BrowserClient, role: 'owner' | 'admin' | 'agent', label = randomUUID().slice(0, 8)): Promise<{ browser: BrowserClient; session: AuthenticatedSession; userId: string; email: string }> {
+  const email = `${role}-${label}@example.test`;
+  const invited = await owner.request({ method: 'POST', url: '/api/v1/team/invitations', payload: { email, role } });
+  if (invited.statusCode !== 201) throw new Error(`invite failed: ${invited.statusCode} ${invited.body}`);
+  const mail = await hub.smtp.waitForMail((candidate) => candidate.to.includes(email));
+  const token = linkToken(mail, 'invite');
+  const browser = new BrowserClient(hub.app);
+  const accepted = await browser.request({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token, name: `Member ${label}`, password: strongPassword } });
+  if (accepted.statusCode !== 201) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
+  const session = accepted.json<AuthenticatedSession>();
+  return { browser, session, userId: session.me.user.id, email };
+}
+
+/** The token of the `${publicUrl}/<page>/<token>` link in a mail. */
+export function linkToken(mail: CapturedMail, page: string): string {
+  const match = new RegExp(`${publicUrl.replace(/[.]/g, '\\.')}/${page}/([A-Za-z0-9_.%-]+)`).exec(mail.text);
+  if (match?.[1] === undefined) throw new Error(`no /${page}/ link in mail "${mail.subject}":\n${mail.text}`);
+  return decodeURIComponent(match[1]);
+}
+
+/** Creates a super admin directly in the database (no route creates one) and signs them in. */
+export async function superAdmin(hub: IdentityHub): Promise<{ browser: BrowserClient; session: AuthenticatedSession; userId: string }> {
+  const email = `root-${randomUUID().slice(0, 8)}@platform.test`;
+  const [row] = await hub.admin<{ id: string }>(
+    `insert into users (email, name, password_hash, is_super_admin, email_verified_at) values ($1, 'Root', $2, true, now()) returning id`,
+    [email, await hashPassword(strongPassword)],
+  );
+  const { browser, session } = await logIn(hub.app, email);
+  return { browser, session, userId: row?.id ?? '' };
+}
+
+/** The role names a session's `me` reports. */
+export function roleOf(session: AuthenticatedSession): Role {
+  return session.me.role;
+}
