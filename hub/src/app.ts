@@ -48,6 +48,8 @@ export interface HubOptions {
   rateLimitStore?: RateLimitStore;
   /** Limit on every `/api/` request per client address (default `rateLimits.apiPerIp`). */
   apiPerIpLimit?: RateLimitRule;
+  /** Limit on every `/api/` request of one tenant's members and keys (default `rateLimits.apiPerTenant`). */
+  apiPerTenantLimit?: RateLimitRule;
   /** Mark session cookies `Secure` (default: when `publicUrl` is https). */
   cookieSecure?: boolean;
   /** Lifetime of access tokens in seconds (default 900). */
@@ -102,7 +104,7 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
   if (services !== undefined) {
     await app.register(authPlugin, {
       resolver: services.resolver,
-      limitTenant: (tenantId: string) => services.rateLimiter.consume(`api:tenant:${tenantId}`, rateLimits.apiPerTenant),
+      limitTenant: (tenantId: string) => services.rateLimiter.consume(`api:tenant:${tenantId}`, options.apiPerTenantLimit ?? rateLimits.apiPerTenant),
     });
     await app.register(csrfPlugin);
   }
