@@ -18,6 +18,11 @@ function isErrorBody(body: unknown): body is ErrorBody {
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
 }
 
+/** The stable `code` of an error answer in the documented shape; undefined for any other body. */
+export function errorCodeOf(response: HttpErrorResponse): string | undefined {
+  return isErrorBody(response.error) ? response.error.error.code : undefined;
+}
+
 /**
  * A refused or failed API call, as the console shows it: the stable `code` to branch on, the
  * `message` meant for people, the refused fields and the trace id that finds the request in the

@@ -20,7 +20,6 @@ import type { AuditEntryView } from '@switchboard/contracts';
               <th scope="col">Workspace</th>
             }
             <th scope="col">Source</th>
-            <th scope="col">Details</th>
           </tr>
         </thead>
         <tbody>
@@ -33,7 +32,15 @@ import type { AuditEntryView } from '@switchboard/contracts';
                   <span class="secondary-line">acting via platform support</span>
                 }
               </td>
-              <td><code class="sb-mono action">{{ entry.action }}</code></td>
+              <td>
+                <code class="sb-mono action">{{ entry.action }}</code>
+                @if (hasDetails(entry)) {
+                  <details>
+                    <summary>Details</summary>
+                    <pre>{{ entry.metadata | json }}</pre>
+                  </details>
+                }
+              </td>
               <td>
                 @if (entry.targetType) {
                   {{ entry.targetType }}
@@ -47,14 +54,6 @@ import type { AuditEntryView } from '@switchboard/contracts';
                 {{ entry.ip ?? '' }}
                 <span class="secondary-line" [title]="entry.traceId"><span class="sb-visually-hidden">Trace id </span>{{ short(entry.traceId) }}</span>
               </td>
-              <td>
-                @if (hasDetails(entry)) {
-                  <details>
-                    <summary>Show</summary>
-                    <pre>{{ entry.metadata | json }}</pre>
-                  </details>
-                }
-              </td>
             </tr>
           }
         </tbody>
@@ -65,7 +64,7 @@ import type { AuditEntryView } from '@switchboard/contracts';
     .nowrap { white-space: nowrap; }
     .action { padding: 2px 6px; border-radius: 4px; background: var(--sb-surface-sunken); white-space: nowrap; }
     pre { max-width: 360px; margin: 6px 0 0; padding: 8px; overflow: auto; border-radius: var(--sb-radius); background: var(--sb-surface-sunken); font-size: 0.8rem; }
-    summary { color: var(--sb-primary); cursor: pointer; }
+    summary { margin-top: 4px; color: var(--sb-primary); font-size: 0.85rem; cursor: pointer; }
   `,
 })
 export class AuditTableComponent {

@@ -1,19 +1,14 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { AuditEntryView } from '@switchboard/contracts';
+import type { AuditEntryView, AuditQuery } from '@switchboard/contracts';
 import { apiCall } from '../api/api-call';
 import type { PageOf } from '../api/contract-types';
 
-/** Filters of `GET /api/v1/audit` (contracts `AuditQuery`); absent means "any". */
-export interface AuditFilters {
-  readonly action?: string;
-  readonly actorUserId?: string;
-  /** ISO 8601 timestamps, inclusive. */
-  readonly from?: string;
-  readonly to?: string;
-  /** Platform team only: one tenant's entries. */
-  readonly tenantId?: string;
-}
+/**
+ * Filters of `GET /api/v1/audit` (contracts `AuditQuery` without the paging); absent means
+ * "any". `from` and `to` are ISO 8601 timestamps, inclusive; `tenantId` is for the platform team.
+ */
+export type AuditFilters = Omit<AuditQuery, 'cursor' | 'limit'>;
 
 /** The audit log, newest first, a page at a time (keyset paging by `cursor`). */
 @Injectable({ providedIn: 'root' })

@@ -61,6 +61,8 @@ export class AuditComponent {
   /** Whether the first page for the current filters has arrived (to tell "empty" from "not yet"). */
   protected readonly loaded = signal(false);
   private applied: AuditFilters = {};
+  /** Actions seen so far, offered as suggestions in the action filter. */
+  protected readonly knownActions = signal<readonly string[]>([]);
 
   /** People to filter by: the workspace's members, when the role may list them. */
   protected readonly people = resource({
@@ -122,6 +124,7 @@ export class AuditComponent {
       // A newer filter may have been applied meanwhile; its answer wins.
       if (filters !== this.applied) return null;
       this.entries.update((shown) => [...shown, ...page.items]);
+      this.knownActions.update((known) => [...new Set([...known, ...page.items.map((entry) => entry.action)])].sort());
       this.nextCursor.set(page.nextCursor);
       this.loaded.set(true);
       return null;

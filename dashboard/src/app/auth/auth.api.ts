@@ -1,16 +1,16 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { InvitationPreview, LoginRequest, LoginResponse, SignupRequest } from '@switchboard/contracts';
+import type { AcceptInvitationRequest, AuthenticatedSession, InvitationPreview, LoginRequest, LoginResponse, SignupRequest } from '@switchboard/contracts';
 import { apiCall } from '../api/api-call';
-import type { AcceptInvitationRequest } from '../api/contract-types';
 
 /** The public identity endpoints (`/api/v1/auth/*`): everything before and around a session. */
 @Injectable({ providedIn: 'root' })
 export class AuthApi {
   private readonly http = inject(HttpClient);
 
-  signup(request: SignupRequest): Promise<LoginResponse> {
-    return apiCall(this.http.post<LoginResponse>('/api/v1/auth/signup', request));
+  /** Creates the workspace and its owner, and signs them in. */
+  signup(request: SignupRequest): Promise<AuthenticatedSession> {
+    return apiCall(this.http.post<AuthenticatedSession>('/api/v1/auth/signup', request));
   }
 
   /** Email and password first; then `{ challengeToken, tenantId }` or the TOTP / recovery code. */
@@ -39,10 +39,10 @@ export class AuthApi {
   }
 
   /**
-   * Joins the workspace; a new person also sets name and password. Whether the answer signs
-   * them in is the hub's choice, so callers ask `GET /api/v1/me` afterwards.
+   * Joins the workspace (a new person also sets name and password) and signs in there: a
+   * signed-in invitee's session moves to the workspace they joined.
    */
-  acceptInvitation(request: AcceptInvitationRequest): Promise<unknown> {
-    return apiCall(this.http.post<unknown>('/api/v1/auth/invitations/accept', request));
+  acceptInvitation(request: AcceptInvitationRequest): Promise<AuthenticatedSession> {
+    return apiCall(this.http.post<AuthenticatedSession>('/api/v1/auth/invitations/accept', request));
   }
 }

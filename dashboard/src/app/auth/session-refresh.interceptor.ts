@@ -3,6 +3,7 @@ import { inject, Injectable } from '@angular/core';
 import { Router } from '@angular/router';
 import { catchError, firstValueFrom, from, switchMap, throwError } from 'rxjs';
 import { ON_SESSION_LOST } from '../api/api-context';
+import { errorCodeOf } from '../api/api-error';
 import { csrfCookieName, csrfHeaderName, readCookie } from '../api/csrf.interceptor';
 import { SessionService } from './session.service';
 
@@ -29,13 +30,27 @@ export class SessionRefresher {
 
   private async rotate(): Promise<boolean> {
     const token = readCookie(csrfCookieName);
+    // The CSRF cookie lives as long as the refresh token and the hub checks the two together:
+    // without it there is no session to refresh, and asking would only add a failed request.
+    if (token === undefined) return false;
     try {
-      await firstValueFrom(this.http.post('/api/v1/auth/refresh', {}, { headers: token === undefined ? {} : { [csrfHeaderName]: token } }));
+      await firstValueFrom(this.http.post('/api/v1/auth/refresh', {}, { headers: { [csrfHeaderName]: token } }));
       return true;
     } catch {
       return false;
     }
   }
+}
+
+/**
+ * A 401 that means "no valid session": `SB_ERR_UNAUTHENTICATED`, or a bare 401 without our error
+ * body. Other 401s answer the request itself (a wrong two-factor code, `SB_ERR_MFA_INVALID`) and
+ * must reach the page, not end the session.
+ */
+function isUnauthenticated(error: unknown): error is HttpErrorResponse {
+  if (!(error instanceof HttpErrorResponse) || error.status !== 401) return false;
+  const code = errorCodeOf(error);
+  return code === undefined || code === 'SB_ERR_UNAUTHENTICATED';
 }
 
 /**
@@ -57,7 +72,6 @@ export const sessionRefreshInterceptor: HttpInterceptorFn = (request, next) => {
     return throwError(() => error);
   };
 
-  const isUnauthenticated = (error: unknown): error is HttpErrorResponse => error instanceof HttpErrorResponse && error.status === 401;
 
   return next(request).pipe(
     catchError((error: unknown) => {

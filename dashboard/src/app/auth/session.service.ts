@@ -39,8 +39,12 @@ export class SessionService {
     return permissions.some((permission) => this.can(permission));
   }
 
-  /** Where this person starts: the inbox for workspace members, the tenant list for the platform team. */
+  /**
+   * Where this person starts: the inbox for workspace members, the tenant list for the platform
+   * team, the login page for someone signed out.
+   */
   homePath(): string {
+    if (!this.isAuthenticated()) return '/login';
     if (this.mfaSetupRequired()) return '/profile';
     if (this.can('conversation.read')) return '/inbox';
     if (this.can('platform.tenants.read')) return '/tenants';

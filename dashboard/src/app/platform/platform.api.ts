@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { TenantSummary } from '@switchboard/contracts';
+import type { AuthenticatedSession, ImpersonateRequest, TenantSummary, TenantView } from '@switchboard/contracts';
 import { apiCall } from '../api/api-call';
 import type { PageOf } from '../api/contract-types';
 
@@ -13,17 +13,18 @@ export class PlatformApi {
     return apiCall(this.http.get<PageOf<TenantSummary>>('/api/v1/admin/tenants', { params: cursor === undefined ? {} : { cursor } }));
   }
 
-  suspend(tenantId: string): Promise<unknown> {
-    return apiCall(this.http.post<unknown>(`/api/v1/admin/tenants/${tenantId}/suspend`, {}));
+  suspend(tenantId: string): Promise<TenantView> {
+    return apiCall(this.http.post<TenantView>(`/api/v1/admin/tenants/${tenantId}/suspend`, {}));
   }
 
-  reactivate(tenantId: string): Promise<unknown> {
-    return apiCall(this.http.post<unknown>(`/api/v1/admin/tenants/${tenantId}/reactivate`, {}));
+  reactivate(tenantId: string): Promise<TenantView> {
+    return apiCall(this.http.post<TenantView>(`/api/v1/admin/tenants/${tenantId}/reactivate`, {}));
   }
 
   /** Starts acting as `userId` for `minutes`; the session cookies now belong to that person. */
-  impersonate(tenantId: string, userId: string, minutes: number): Promise<unknown> {
-    return apiCall(this.http.post<unknown>(`/api/v1/admin/tenants/${tenantId}/impersonate`, { userId, minutes }));
+  impersonate(tenantId: string, userId: string, minutes: number): Promise<AuthenticatedSession> {
+    const body: ImpersonateRequest = { userId, minutes };
+    return apiCall(this.http.post<AuthenticatedSession>(`/api/v1/admin/tenants/${tenantId}/impersonate`, body));
   }
 
   stopImpersonation(): Promise<unknown> {

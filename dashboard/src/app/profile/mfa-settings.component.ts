@@ -1,7 +1,7 @@
 import { Component, inject, input, signal } from '@angular/core';
 import { form, FormField, FormRoot, pattern, required, type ValidationError } from '@angular/forms/signals';
 import { ApiError } from '../api/api-error';
-import type { MfaSetupResponse } from '../api/contract-types';
+import type { MfaSetupResponse } from '@switchboard/contracts';
 import { SessionService } from '../auth/session.service';
 import { FieldAriaDirective } from '../forms/field-aria.directive';
 import { type FieldRef, focusFirstError } from '../forms/field-errors';

@@ -1,7 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { apiCall } from '../api/api-call';
-import type { MfaSetupResponse, MfaVerifyResponse } from '../api/contract-types';
+import type { MfaSetupResponse, MfaVerifyRequest, MfaVerifyResponse } from '@switchboard/contracts';
 
 /** Two-factor sign-in for the signed-in person (`/api/v1/me/mfa`). */
 @Injectable({ providedIn: 'root' })
@@ -15,10 +15,12 @@ export class MfaApi {
 
   /** Turns two-factor sign-in on and answers the recovery codes, the only time they are shown. */
   verify(code: string): Promise<MfaVerifyResponse> {
-    return apiCall(this.http.post<MfaVerifyResponse>('/api/v1/me/mfa/verify', { code }));
+    const body: MfaVerifyRequest = { code };
+    return apiCall(this.http.post<MfaVerifyResponse>('/api/v1/me/mfa/verify', body));
   }
 
   disable(code: string): Promise<unknown> {
-    return apiCall(this.http.delete<unknown>('/api/v1/me/mfa', { body: { code } }));
+    const body: MfaVerifyRequest = { code };
+    return apiCall(this.http.delete<unknown>('/api/v1/me/mfa', { body }));
   }
 }

@@ -1,4 +1,4 @@
-import { Component, input, output } from '@angular/core';
+import { Component, input, output, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive } from '@angular/router';
 import { IconComponent } from '../ui/icon.component';
 
@@ -21,6 +21,9 @@ export class TopBarComponent {
 
   readonly navToggled = output<void>();
   readonly signOutRequested = output<void>();
+
+  /** A logo address that failed to load: the name alone reads better than a broken image. */
+  protected readonly brokenLogo = signal<string | null>(null);
 
   protected toggleNav(): void {
     this.navToggled.emit();

@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { InvitationView, MemberView, TenantRole } from '@switchboard/contracts';
+import type { ChangeRoleRequest, InvitationView, InviteRequest, MemberView, TenantRole } from '@switchboard/contracts';
 import { apiCall } from '../api/api-call';
 import type { PageOf } from '../api/contract-types';
 
@@ -18,15 +18,17 @@ export class TeamApi {
   }
 
   invite(email: string, role: TenantRole): Promise<InvitationView> {
-    return apiCall(this.http.post<InvitationView>('/api/v1/team/invitations', { email, role }));
+    const body: InviteRequest = { email, role };
+    return apiCall(this.http.post<InvitationView>('/api/v1/team/invitations', body));
   }
 
   revokeInvitation(invitationId: string): Promise<unknown> {
     return apiCall(this.http.delete<unknown>(`/api/v1/team/invitations/${invitationId}`));
   }
 
-  changeRole(userId: string, role: TenantRole): Promise<unknown> {
-    return apiCall(this.http.patch<unknown>(`/api/v1/team/members/${userId}`, { role }));
+  changeRole(userId: string, role: TenantRole): Promise<MemberView> {
+    const body: ChangeRoleRequest = { role };
+    return apiCall(this.http.patch<MemberView>(`/api/v1/team/members/${userId}`, body));
   }
 
   removeMember(userId: string): Promise<unknown> {

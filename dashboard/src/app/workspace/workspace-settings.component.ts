@@ -53,6 +53,8 @@ export class WorkspaceSettingsComponent {
   protected readonly defaultColor = defaultColor;
   protected readonly failure = signal<ApiError | null>(null);
   protected readonly saved = signal(false);
+  /** The logo address whose preview failed to load, so no broken image is shown. */
+  protected readonly brokenLogo = signal<string | null>(null);
   private readonly model = signal<SettingsModel>({ name: '', primaryColor: '', logoUrl: '', requireMfa: false });
 
   protected readonly tenant = resource({
@@ -93,9 +95,9 @@ export class WorkspaceSettingsComponent {
               requireMfa: value.requireMfa,
             });
             this.showTenant(tenant);
-            this.saved.set(true);
             // The shell's colours, logo and name come from `me`.
             await this.session.load();
+            this.saved.set(true);
             return undefined;
           } catch (error) {
             const apiError = ApiError.from(error);

@@ -1,8 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { TenantView } from '@switchboard/contracts';
+import type { TenantView, UpdateTenantRequest } from '@switchboard/contracts';
 import { apiCall } from '../api/api-call';
-import type { UpdateTenantRequest } from '../api/contract-types';
 
 /** The signed-in workspace's own settings (`/api/v1/tenant`). */
 @Injectable({ providedIn: 'root' })

@@ -2,6 +2,7 @@ import { Component, computed, inject, input, resource, signal } from '@angular/c
 import { form, FormField, FormRoot, maxLength, minLength, required } from '@angular/forms/signals';
 import { Router, RouterLink } from '@angular/router';
 import { ApiError } from '../../api/api-error';
+import type { AcceptInvitationRequest } from '@switchboard/contracts';
 import { FieldAriaDirective } from '../../forms/field-aria.directive';
 import { fieldErrorsOf, focusFirstError } from '../../forms/field-errors';
 import { FieldErrorsComponent } from '../../forms/field-errors.component';
@@ -51,8 +52,6 @@ export class AcceptInviteComponent {
 
   protected readonly failure = signal<ApiError | null>(null);
   protected readonly accepting = signal(false);
-  /** Joined, but the session still works in another workspace: say how to switch. */
-  protected readonly joinedElsewhere = signal(false);
 
   protected readonly newMemberForm = form(
     signal({ name: '', password: '' }),
@@ -87,25 +86,18 @@ export class AcceptInviteComponent {
     return this.session.signOut();
   }
 
-  /** Accepts, then asks the hub who is signed in now; returns the refusal, if any. */
-  private async accept(request: { token: string; name?: string; password?: string }): Promise<ApiError | null> {
+  /** Accepts and continues in the joined workspace; returns the refusal, if any. */
+  private async accept(request: AcceptInvitationRequest): Promise<ApiError | null> {
     this.failure.set(null);
     try {
-      await this.authApi.acceptInvitation(request);
+      const { me } = await this.authApi.acceptInvitation(request);
+      this.session.signedIn(me);
     } catch (error) {
       const apiError = ApiError.from(error);
       this.failure.set(apiError);
       return apiError;
     }
-    const tenantName = this.preview.hasValue() ? this.preview.value().tenantName : null;
-    const me = await this.session.load();
-    if (me === null) {
-      await this.router.navigate(['/login'], { queryParams: { notice: 'invitation-accepted' } });
-    } else if (me.tenant !== undefined && me.tenant.name !== tenantName) {
-      this.joinedElsewhere.set(true);
-    } else {
-      await this.router.navigateByUrl(this.session.homePath());
-    }
+    await this.router.navigateByUrl(this.session.homePath());
     return null;
   }
 }

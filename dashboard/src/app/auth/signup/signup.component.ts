@@ -49,18 +49,14 @@ export class SignupComponent {
           this.failure.set(null);
           const value = fields().value();
           try {
-            const response = await this.authApi.signup({
+            const { me } = await this.authApi.signup({
               tenantName: value.tenantName.trim(),
               name: value.name.trim(),
               email: value.email.trim(),
               password: value.password,
             });
-            if (response.status === 'authenticated') {
-              this.session.signedIn(response.me);
-              await this.router.navigateByUrl(this.session.homePath());
-            } else {
-              await this.router.navigateByUrl('/login');
-            }
+            this.session.signedIn(me);
+            await this.router.navigateByUrl(this.session.homePath());
             return undefined;
           } catch (error) {
             const apiError = ApiError.from(error);
