@@ -16,9 +16,6 @@ import type { AuditEntryView } from '@switchboard/contracts';
             <th scope="col">Who</th>
             <th scope="col">Action</th>
             <th scope="col">Target</th>
-            @if (showTenant()) {
-              <th scope="col">Workspace</th>
-            }
             <th scope="col">Source</th>
           </tr>
         </thead>
@@ -27,9 +24,12 @@ import type { AuditEntryView } from '@switchboard/contracts';
             <tr [attr.data-action]="entry.action" data-testid="audit-row">
               <td class="nowrap"><time [attr.datetime]="entry.createdAt">{{ entry.createdAt | date: 'MMM d, y, HH:mm:ss' }}</time></td>
               <td>
-                {{ entry.actorEmail ?? (entry.actorUserId ? 'Deleted user' : 'Switchboard') }}
+                {{ entry.actorEmail ?? (entry.actorUserId ? 'Someone outside this workspace' : 'Switchboard') }}
                 @if (entry.impersonatorUserId) {
                   <span class="secondary-line">acting via platform support</span>
+                }
+                @if (showTenant()) {
+                  <span class="secondary-line" [title]="entry.tenantId ?? ''">{{ entry.tenantId ? 'in ' + tenantName(entry.tenantId) : 'on the platform' }}</span>
                 }
               </td>
               <td>
@@ -47,9 +47,6 @@ import type { AuditEntryView } from '@switchboard/contracts';
                   <span class="secondary-line sb-mono" [title]="entry.targetId ?? ''">{{ short(entry.targetId) }}</span>
                 }
               </td>
-              @if (showTenant()) {
-                <td class="sb-mono" [title]="entry.tenantId ?? ''">{{ entry.tenantId ? short(entry.tenantId) : 'Platform' }}</td>
-              }
               <td class="sb-mono">
                 {{ entry.ip ?? '' }}
                 <span class="secondary-line" [title]="entry.traceId"><span class="sb-visually-hidden">Trace id </span>{{ short(entry.traceId) }}</span>
@@ -69,11 +66,18 @@ import type { AuditEntryView } from '@switchboard/contracts';
 })
 export class AuditTableComponent {
   readonly entries = input.required<readonly AuditEntryView[]>();
+  /** The platform team's view: say which workspace each entry belongs to. */
   readonly showTenant = input(false);
+  /** Workspace names by id, where known; unknown ones show a shortened id. */
+  readonly tenantNames = input<ReadonlyMap<string, string>>(new Map());
 
   /** Long ids shortened for the table; the full id is in the cell's title. */
   protected short(id: string | undefined): string {
     return id === undefined ? '' : id.length > 12 ? `${id.slice(0, 8)}…` : id;
+  }
+
+  protected tenantName(tenantId: string): string {
+    return this.tenantNames().get(tenantId) ?? this.short(tenantId);
   }
 
   protected hasDetails(entry: AuditEntryView): boolean {

@@ -7,6 +7,7 @@ import { FieldAriaDirective } from '../forms/field-aria.directive';
 import { fieldErrorsOf, focusFirstError } from '../forms/field-errors';
 import { FieldErrorsComponent } from '../forms/field-errors.component';
 import { FormAlertComponent } from '../forms/form-alert.component';
+import { PlatformApi } from '../platform/platform.api';
 import { TeamApi } from '../team/team.api';
 import { type AuditFilters, AuditApi } from './audit.api';
 import { AuditTableComponent } from './audit-table.component';
@@ -51,6 +52,7 @@ function toQuery(model: FilterModel): AuditFilters {
 export class AuditComponent {
   private readonly auditApi = inject(AuditApi);
   private readonly teamApi = inject(TeamApi);
+  private readonly platformApi = inject(PlatformApi);
   private readonly session = inject(SessionService);
 
   protected readonly acrossTenants = computed(() => this.session.can('platform.audit.read'));
@@ -70,6 +72,15 @@ export class AuditComponent {
     loader: () => this.teamApi.members(),
   });
   protected readonly actors = computed(() => (this.people.hasValue() ? this.people.value().items : []));
+
+  /** For the platform team: workspace names to show instead of ids (the first page of tenants). */
+  private readonly tenants = resource({
+    params: () => (this.session.can('platform.tenants.read') ? true : undefined),
+    loader: () => this.platformApi.tenants(),
+  });
+  protected readonly tenantNames = computed(
+    () => new Map((this.tenants.hasValue() ? this.tenants.value().items : []).map(({ tenant }) => [tenant.id, tenant.name])),
+  );
 
   private readonly model = signal<FilterModel>({ ...noFilters });
 

@@ -4,6 +4,7 @@ import type { TenantSummary } from '@switchboard/contracts';
 import { ApiError } from '../api/api-error';
 import { SessionService } from '../auth/session.service';
 import { FormAlertComponent } from '../forms/form-alert.component';
+import { AutofocusDirective } from '../ui/autofocus.directive';
 import { RelativeTimePipe } from '../ui/relative-time.pipe';
 import { ImpersonateFormComponent } from './impersonate-form.component';
 import { PlatformApi } from './platform.api';
@@ -16,7 +17,7 @@ type RowAction = { tenantId: string; kind: 'suspend' | 'reactivate' | 'impersona
  */
 @Component({
   selector: 'sb-tenants',
-  imports: [DatePipe, RelativeTimePipe, FormAlertComponent, ImpersonateFormComponent],
+  imports: [DatePipe, RelativeTimePipe, FormAlertComponent, ImpersonateFormComponent, AutofocusDirective],
   templateUrl: './tenants.component.html',
   styles: `
     .numeric { text-align: right; font-variant-numeric: tabular-nums; }

@@ -3,6 +3,7 @@ import { Component, inject, input, output, signal } from '@angular/core';
 import type { MemberView, TenantRole } from '@switchboard/contracts';
 import { ApiError } from '../api/api-error';
 import { roleLabels } from '../auth/role-labels';
+import { AutofocusDirective } from '../ui/autofocus.directive';
 import { RelativeTimePipe } from '../ui/relative-time.pipe';
 import { TeamApi } from './team.api';
 
@@ -13,7 +14,7 @@ import { TeamApi } from './team.api';
  */
 @Component({
   selector: 'sb-members-table',
-  imports: [DatePipe, RelativeTimePipe],
+  imports: [DatePipe, RelativeTimePipe, AutofocusDirective],
   templateUrl: './members-table.component.html',
   styles: `
     .role-editor { display: flex; align-items: center; gap: 6px; }
