@@ -31,14 +31,14 @@ afterAll(async () => {
 });
 
 describe('console shell served by the hub', () => {
-  it('renders the shell with its navigation at /', async () => {
+  it('sends a signed-out visitor of a console page to the sign-in page, keeping where they were going', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/`);
-    await page.getByTestId('shell').waitFor();
-    await expect.poll(() => page.url()).toBe(`${origin}/inbox`);
-    expect(await page.getByTestId('console-nav').getByRole('link').count()).toBeGreaterThanOrEqual(8);
+    await page.goto(`${origin}/inbox`);
+    await page.getByTestId('login-form').waitFor();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).searchParams.get('returnUrl')).toBe('/inbox');
     await expect.poll(() => page.title()).toMatch(/Switchboard/);
     expect(errors).toEqual([]);
     await page.close();
@@ -49,11 +49,9 @@ describe('console shell served by the hub', () => {
     const response = await page.goto(`${origin}/login`);
     expect(response?.status()).toBe(200);
     await page.getByTestId('login-form').waitFor();
-    const submit = page.getByTestId('login-submit');
-    expect(await submit.isDisabled()).toBe(true);
     await page.getByLabel(/email/i).fill('agent@example.com');
     await page.getByLabel(/password/i).fill('correct horse battery staple');
-    expect(await submit.isDisabled()).toBe(false);
+    expect(await page.getByTestId('login-submit').isEnabled()).toBe(true);
     await page.close();
   });
 
