@@ -14,6 +14,7 @@ import { errorHandlerPlugin } from './plugins/error-handler.plugin.ts';
 import { infrastructurePlugin } from './plugins/infrastructure.plugin.ts';
 import { openApiPlugin } from './plugins/openapi.plugin.ts';
 import { schemaValidator } from './plugins/schema-validator.ts';
+import { textInputPlugin } from './plugins/text-input.plugin.ts';
 import { traceIdOf } from './plugins/trace-id.ts';
 import { createMemoryRateLimitStore } from './rate-limit/memory-rate-limit.store.ts';
 import type { RateLimitStore } from './rate-limit/rate-limit-store.ts';
@@ -78,6 +79,7 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorHandlerPlugin);
+  await app.register(textInputPlugin);
   const { infrastructure, secretKey, mailer } = options;
   const identityOn = infrastructure !== undefined && secretKey !== undefined;
   if (identityOn && mailer === undefined) throw new TypeError('build() needs a mailer when identity is on (infrastructure and secretKey given)');

@@ -210,3 +210,47 @@ export async function superAdmin(hub: IdentityHub): Promise<{ browser: BrowserCl
 export function roleOf(session: AuthenticatedSession): Role {
   return session.me.role;
 }
+
+/**
+ * A valid request body for every identity route that takes one (undefined: no body), keyed by
+ * `METHOD url`. The walks over every route fail on a route missing here, so a new route is
+ * walked too. `ids` fills in what a body names (a user to impersonate).
+ */
+export function sampleBody(route: string, ids: { userId: string }): Record<string, unknown> | undefined {
+  const unique = randomUUID().slice(0, 8);
+  const samples: Record<string, Record<string, unknown> | undefined> = {
+    'POST /api/v1/auth/signup': { tenantName: `Sample ${unique}`, name: 'Sam Sample', email: `sample-${unique}@example.test`, password: strongPassword },
+    'POST /api/v1/auth/login': { email: `sample-${unique}@example.test`, password: strongPassword },
+    'POST /api/v1/auth/logout': {},
+    'POST /api/v1/auth/refresh': {},
+    'POST /api/v1/auth/verify-email': { token: 'a'.repeat(43) },
+    'POST /api/v1/auth/verify-email/resend': undefined,
+    'POST /api/v1/auth/forgot-password': { email: `sample-${unique}@example.test` },
+    'POST /api/v1/auth/reset-password': { token: 'a'.repeat(43), password: strongPassword },
+    'GET /api/v1/auth/invitations/:token': undefined,
+    'POST /api/v1/auth/invitations/accept': { token: 'a'.repeat(43), name: 'Sam Sample', password: strongPassword },
+    'GET /api/v1/me': undefined,
+    'POST /api/v1/me/mfa/setup': undefined,
+    'POST /api/v1/me/mfa/verify': { code: '123456' },
+    'DELETE /api/v1/me/mfa': { code: '123456' },
+    'GET /api/v1/team/members': undefined,
+    'PATCH /api/v1/team/members/:userId': { role: 'agent' },
+    'DELETE /api/v1/team/members/:userId': undefined,
+    'GET /api/v1/team/invitations': undefined,
+    'POST /api/v1/team/invitations': { email: `invitee-${unique}@example.test`, role: 'agent' },
+    'DELETE /api/v1/team/invitations/:id': undefined,
+    'GET /api/v1/tenant': undefined,
+    'PATCH /api/v1/tenant': { name: `Walked ${unique}` },
+    'GET /api/v1/api-keys': undefined,
+    'POST /api/v1/api-keys': { name: `key ${unique}`, scopes: ['tenant.read'] },
+    'DELETE /api/v1/api-keys/:id': undefined,
+    'GET /api/v1/audit': undefined,
+    'GET /api/v1/admin/tenants': undefined,
+    'POST /api/v1/admin/tenants/:tenantId/suspend': undefined,
+    'POST /api/v1/admin/tenants/:tenantId/reactivate': undefined,
+    'POST /api/v1/admin/tenants/:tenantId/impersonate': { userId: ids.userId, minutes: 5 },
+    'POST /api/v1/admin/impersonation/stop': undefined,
+  };
+  if (!(route in samples)) throw new Error(`no sample request for ${route}: add one to sampleBody so the route walks cover it`);
+  return samples[route];
+}

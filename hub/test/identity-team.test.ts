@@ -147,7 +147,11 @@ describe('roles and removal', () => {
     ]);
     const owners = await hub.admin(`select 1 from memberships where tenant_id = $1 and role = 'owner'`, [owner.tenantId]);
     expect(owners).toHaveLength(1);
-    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    // The loser is refused as the last owner's demotion (409) or, if the winner's change was
+    // already committed when its request arrived, as an agent who may change no role (403).
+    const [won, lost] = [a.statusCode, b.statusCode].sort();
+    expect(won).toBe(200);
+    expect([403, 409]).toContain(lost);
   });
 
   it("removes a member: their sessions in the workspace end at once", async () => {

@@ -76,9 +76,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = asyn
 
   app.post('/api/v1/auth/logout', {
     config: { access: 'public' },
-    preValidation: async (request) => {
-      request.body ??= {};
-    },
+    preValidation: acceptEmptyBody,
     schema: { tags: ['auth'], summary: 'End this session (all its refresh tokens) and clear its cookies', body: RefreshRequest },
   }, async (request, reply) => {
     const principal = request.principal;
@@ -92,9 +90,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = asyn
 
   app.post('/api/v1/auth/refresh', {
     config: { access: 'public' },
-    preValidation: async (request) => {
-      request.body ??= {};
-    },
+    preValidation: acceptEmptyBody,
     schema: {
       tags: ['auth'],
       summary: 'Exchange the refresh token (cookie or body) for a new access token; each refresh token works once',
@@ -186,4 +182,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = asyn
 
 function isLaterLoginStep(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'challengeToken' in body && !('password' in body);
+}
+
+/** A POST without any body counts as `{}` (a JSON `null` is still refused by the schema). */
+async function acceptEmptyBody(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {};
 }
