@@ -43,6 +43,18 @@ describe('signup, sign-in and sessions', () => {
     expect(again.json().error.code).toBe('SB_ERR_LINK_EXPIRED');
   });
 
+  it('sends a fresh verification link on request, after which only the newest link works', async () => {
+    const { browser, email } = await signUp(hub.app);
+    const first = await hub.smtp.waitForMail((mail) => mail.to.includes(email));
+    expect((await browser.request({ method: 'POST', url: '/api/v1/auth/verify-email/resend' })).statusCode).toBe(202);
+    const second = await hub.smtp.waitForMail((mail) => mail.to.includes(email) && mail !== first);
+    const verify = (mail: typeof first) => new BrowserClient(hub.app).request({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: linkToken(mail, 'verify-email') } });
+    expect((await verify(first)).statusCode).toBe(410);
+    expect((await verify(second)).statusCode).toBe(204);
+    const already = await browser.request({ method: 'POST', url: '/api/v1/auth/verify-email/resend' });
+    expect(already.statusCode).toBe(409);
+  });
+
   it('sets the session cookies httpOnly, SameSite and scoped, leaving only the CSRF token readable', async () => {
     const response = await new BrowserClient(hub.app).request({
       method: 'POST',

@@ -132,7 +132,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = asyn
   }, async (request, reply) => {
     const principal = request.principal;
     if (principal === undefined) throw new AppError('SB_ERR_UNAUTHENTICATED');
-    await services.emailVerification.resend(principal.userId);
+    await services.emailVerification.resend(principal.userId, auditActorOf(request));
     return reply.status(202).send();
   });
 

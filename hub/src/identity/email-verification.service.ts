@@ -23,7 +23,7 @@ export class EmailVerificationService {
   }
 
   /** Sends a fresh link to a signed-in user whose address is not verified yet (older links stop working). */
-  async resend(userId: string): Promise<void> {
+  async resend(userId: string, actor: AuditActor): Promise<void> {
     const token = newOpaqueToken();
     const user = await withUser(this.orm.em, userId, async (em) => {
       const found = await em.findOneOrFail(User, { id: userId });
@@ -32,6 +32,7 @@ export class EmailVerificationService {
       }
       await em.nativeUpdate(UserToken, { user: userId, purpose: 'verify_email', usedAt: null }, { usedAt: new Date() });
       em.create(UserToken, { user: userId, purpose: 'verify_email', tokenHash: hashToken(token), expiresAt: new Date(Date.now() + linkLifetimeHours.verifyEmail * HOUR_MS) });
+      recordAudit(em, actor, { action: 'user.verification_mail_resent', targetType: 'user', targetId: userId });
       return found;
     });
     await this.mail.verification(user.email, user.name, token);
