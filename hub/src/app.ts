@@ -55,6 +55,12 @@ export interface HubOptions {
   cookieSecure?: boolean;
   /** Lifetime of access tokens in seconds (default 900). */
   accessTokenTtlSeconds?: number;
+  /**
+   * Whether `X-Forwarded-For` names the client (Fastify's `trustProxy`; default true, for a hub
+   * behind a load balancer). A hub reached directly should not trust it: per-address limits and
+   * the audit log's IPs would believe whatever a client claims.
+   */
+  trustProxy?: boolean | string | string[];
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -68,7 +74,7 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
       disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
     }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -113,6 +113,15 @@ describe('impersonation', () => {
     expect(start).toMatchObject({ action: 'platform.impersonation_started', actorUserId: root.userId, targetId: tenant.userId });
   });
 
+  it("leaves an API client's own session alone while it impersonates", async () => {
+    const tenant = await signUp(hub.app);
+    const admin = await logIn(hub.app, root.session.me.user.email);
+    const started = await bearer(hub.app, admin.session.accessToken)({ method: 'POST', url: `/api/v1/admin/tenants/${tenant.tenantId}/impersonate`, payload: { userId: tenant.userId } });
+    expect(started.statusCode).toBe(201);
+    expect(started.cookies.map((cookie) => cookie.name)).not.toContain('sb_imp_return');
+    expect((await admin.browser.request({ method: 'POST', url: '/api/v1/auth/refresh' })).statusCode).toBe(200);
+  });
+
   it('ends by itself: an impersonation session never outlives its time, at most an hour', async () => {
     const tenant = await signUp(hub.app);
     const tooLong = await root.browser.request({ method: 'POST', url: `/api/v1/admin/tenants/${tenant.tenantId}/impersonate`, payload: { userId: tenant.userId, minutes: 61 } });
@@ -125,6 +134,15 @@ describe('impersonation', () => {
     // Time passes: the session's end is reached (moved into the past rather than waited for).
     await hub.admin(`update refresh_sessions set expires_at = now() - interval '1 second' where impersonator_user_id = $1 and user_id = $2`, [root.userId, tenant.userId]);
     expect((await bearer(hub.app, accessToken)({ method: 'GET', url: '/api/v1/tenant' })).statusCode).toBe(401);
+  });
+
+  it('can always stop, even as an owner who still has to set up MFA the tenant requires', async () => {
+    const tenant = await signUp(hub.app);
+    expect((await tenant.browser.request({ method: 'PATCH', url: '/api/v1/tenant', payload: { requireMfa: true } })).statusCode).toBe(200);
+    const started = await bearer(hub.app, root.session.accessToken)({ method: 'POST', url: `/api/v1/admin/tenants/${tenant.tenantId}/impersonate`, payload: { userId: tenant.userId } });
+    const { accessToken } = started.json<AuthenticatedSession>();
+    expect((await bearer(hub.app, accessToken)({ method: 'GET', url: '/api/v1/team/members' })).json().error.code).toBe('SB_ERR_MFA_SETUP_REQUIRED');
+    expect((await bearer(hub.app, accessToken)({ method: 'POST', url: '/api/v1/admin/impersonation/stop' })).statusCode).toBe(204);
   });
 
   it('cannot impersonate someone outside the tenant, a platform admin, or be started by a tenant member', async () => {

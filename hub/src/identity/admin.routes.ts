@@ -43,7 +43,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = asy
   });
 
   app.post('/api/v1/admin/impersonation/stop', {
-    config: { access: 'authenticated' },
+    // Stopping must work even when the member acted as still has MFA to set up.
+    config: { access: 'authenticated', mfaExempt: true },
     schema: {
       tags: ['admin'],
       summary: "End the impersonation; a browser returns to the super admin's own session",

@@ -102,7 +102,9 @@ export class PlatformService {
       });
       return started;
     }, { userId: input.userId });
-    const returnToken = admin.sessionId === undefined ? undefined : await this.sessions.reissue(admin.userId, admin.sessionId);
+    // Only a browser needs a way back (its cookies are about to hold the impersonation); an API
+    // client keeps its own tokens, whose family must not be rotated behind its back.
+    const returnToken = admin.credential !== 'cookie' || admin.sessionId === undefined ? undefined : await this.sessions.reissue(admin.userId, admin.sessionId);
     const me = await this.meService.me({ userId: input.userId, tenantId, role: target.role, sessionId: session.familyId, impersonatorUserId: admin.userId });
     return { session, me, returnToken };
   }
