@@ -18,8 +18,8 @@ export interface DemoTenant {
   logins: DemoLogin[];
 }
 
-const DEMO_TENANT_NAME = 'Demo Shop';
-const DEMO_TENANT_SLUG = 'demo-shop';
+const DEMO_TENANT_NAME = 'Demo Store';
+const DEMO_TENANT_SLUG = 'demo-store';
 const demoPeople = [
   { role: 'owner', email: 'owner@demo.switchboard.local', name: 'Olivia Owner', password: 'demo-console-pass-1' },
   { role: 'agent', email: 'agent@demo.switchboard.local', name: 'Adam Agent', password: 'demo-console-pass-2' },
