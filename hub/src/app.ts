@@ -56,11 +56,11 @@ export interface HubOptions {
   /** Lifetime of access tokens in seconds (default 900). */
   accessTokenTtlSeconds?: number;
   /**
-   * Whether `X-Forwarded-For` names the client (Fastify's `trustProxy`; default true, for a hub
-   * behind a load balancer). A hub reached directly should not trust it: per-address limits and
-   * the audit log's IPs would believe whatever a client claims.
+   * Which proxies may name the client in `X-Forwarded-For` (Fastify's `trustProxy`: a hop count
+   * or their addresses; `TRUST_PROXY`). Default false: a hub reached directly must not believe
+   * what a client claims, or per-address limits and the audit log's IPs could be chosen by it.
    */
-  trustProxy?: boolean | string | string[];
+  trustProxy?: boolean | number | string | string[];
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -74,7 +74,8 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
       disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
     }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
-    trustProxy: options.trustProxy ?? true,
+    // A hop count is trusted as "the nearest n proxies" (what Fastify does with a number, which its types omit).
+    trustProxy: typeof options.trustProxy === 'number' ? trustNearestHops(options.trustProxy) : (options.trustProxy ?? false),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -129,4 +130,8 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
   if (options.dashboardDir !== undefined) await app.register(dashboardPlugin, { root: options.dashboardDir });
 
   return app as unknown as FastifyInstance;
+}
+
+function trustNearestHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

@@ -50,6 +50,7 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
       mailer,
       rateLimitStore,
       cookieSecure: config.cookieSecure,
+      trustProxy: config.trustProxy,
     });
     const address = await app.listen({ port: config.port, host: config.host });
     const running = app;

@@ -272,3 +272,19 @@ describe('per-address API limit', () => {
     }
   });
 });
+
+describe('client address', () => {
+  it('ignores X-Forwarded-For unless a proxy is trusted, so a client cannot pick the address limits count', async () => {
+    const direct = await build({ logger: testLogger() });
+    const behindProxy = await build({ logger: testLogger(), trustProxy: 1 });
+    for (const app of [direct, behindProxy]) {
+      app.get('/api/v1/whoami', { config: { access: 'public' } }, async (request) => ({ ip: request.ip }));
+      await app.ready();
+    }
+    const ask = (app: typeof direct) => app.inject({ method: 'GET', url: '/api/v1/whoami', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect((await ask(direct)).json()).toEqual({ ip: '127.0.0.1' });
+    expect((await ask(behindProxy)).json()).toEqual({ ip: '203.0.113.7' });
+    await direct.close();
+    await behindProxy.close();
+  });
+});

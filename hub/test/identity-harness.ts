@@ -56,6 +56,8 @@ export async function startIdentityHub(
     mailer,
     // Tests speak for many people from few addresses; the per-address API limit has its own test.
     apiPerIpLimit: { limit: 100_000, windowMs: 60_000 },
+    // The tests stand in for a load balancer: each simulated person has their own X-Forwarded-For.
+    trustProxy: true,
     ...hubOptions,
   });
   extend?.(app);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { startConnector } from '@switchboard/connectors';
 import { startRunner } from '@switchboard/actors';
 import { loadConfig, type AppConfig } from '@switchboard/config';
-import { startHub } from '@switchboard/hub';
+import { seedDemoTenant, startHub, type DemoTenant } from '@switchboard/hub';
 import { createLogger, exitOnStartupError, openInfrastructure, stopOnSignals, type Logger, type RunningRole } from '@switchboard/runtime';
 import { startEmbeddedServices, type EmbeddedServices } from '@switchboard/dev';
 import { buildDashboardIfStale } from './dashboard-build.ts';
@@ -43,12 +43,14 @@ export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
     };
     stopOnSignals(logger, config.shutdownTimeoutMs, stopEverything);
 
+    const demo = await seedDemoTenant(infrastructure.orm);
+    if (demo.created) logger.info({ tenantId: demo.tenantId }, 'demo workspace seeded');
     roles.push(await startRunner(config, logger, infrastructure));
     roles.push(await startConnector(config, logger, infrastructure));
     await dashboard;
     const hub = await startHub({ ...config, dashboardDir }, logger, infrastructure);
     roles.push(hub);
-    printBanner(config, hub.address, services);
+    printBanner(config, hub.address, services, demo);
   } catch (error) {
     await Promise.allSettled(roles.map((role) => role.stop()));
     await services?.stop();
@@ -56,7 +58,7 @@ export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
-function printBanner(config: AppConfig, address: string, services: EmbeddedServices): void {
+function printBanner(config: AppConfig, address: string, services: EmbeddedServices, demo: DemoTenant): void {
   const port = new URL(address).port;
   const url = config.port === 0 && config.publicUrl.endsWith(':0') ? `http://localhost:${port}` : config.publicUrl;
   const origin = (name: string) => (services.started.includes(name) ? 'embedded' : 'external');
@@ -68,6 +70,9 @@ function printBanner(config: AppConfig, address: string, services: EmbeddedServi
     `  PostgreSQL  ${redactPassword(services.databaseUrl)} (${origin('postgres')})`,
     `  Chroma      ${services.chromaUrl} (${origin('chroma')})`,
     `  Data        ${resolve(config.dataDir)}`,
+    '',
+    `  Demo workspace "${demo.tenantName}": sign in at ${url}/login as`,
+    ...demo.logins.map((login) => `    ${login.role.padEnd(6)} ${login.email}  password ${login.password}`),
     '  Stop with Ctrl-C.',
     '',
   ];
