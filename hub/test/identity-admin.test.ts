@@ -21,12 +21,18 @@ describe('the platform: tenants', () => {
     const first = await signUp(hub.app);
     await addMember(hub, first.browser, 'agent');
     const second = await signUp(hub.app);
+    // Two chats in the first tenant's web channel.
+    await hub.admin(`insert into channels (id, tenant_id, type, name, public_key) values ($1, $2, 'webchat', 'Website', $3)`, [first.tenantId, first.tenantId, `pk_${first.tenantId}`]);
+    for (const chat of ['visitor-1', 'visitor-2']) {
+      await hub.admin(`with contact as (insert into contacts (tenant_id, channel_id, external_id) values ($1, $1, $2) returning id)
+        insert into conversations (tenant_id, channel_id, contact_id, external_chat_id) select $1, $1, id, $2 from contact`, [first.tenantId, chat]);
+    }
     const response = await root.browser.request({ method: 'GET', url: '/api/v1/admin/tenants' });
     expect(response.statusCode).toBe(200);
     const summaries = response.json<{ items: TenantSummary[] }>().items;
     const byId = new Map(summaries.map((summary) => [summary.tenant.id, summary]));
-    expect(byId.get(first.tenantId)).toMatchObject({ memberCount: 2, conversationCount: 0, tenant: { status: 'active' } });
-    expect(byId.get(second.tenantId)).toMatchObject({ memberCount: 1 });
+    expect(byId.get(first.tenantId)).toMatchObject({ memberCount: 2, conversationCount: 2, tenant: { status: 'active' } });
+    expect(byId.get(second.tenantId)).toMatchObject({ memberCount: 1, conversationCount: 0 });
     expect(byId.get(first.tenantId)?.lastActivityAt).toEqual(expect.any(String));
 
     const asOwner = await first.browser.request({ method: 'GET', url: '/api/v1/admin/tenants' });

@@ -36,9 +36,13 @@ export class PlatformService {
         select m.tenant_id as id, count(*)::int as "memberCount", max(m.last_seen_at) as "lastActivityAt"
         from memberships m group by m.tenant_id`);
       const byId = new Map(rows.map((row) => [row.id, row]));
+      const conversations = await em.execute<Array<{ id: string; n: number }>>(
+        'select tenant_id as id, count(*)::int as n from conversations group by tenant_id',
+      );
+      const conversationsById = new Map(conversations.map((row) => [row.id, row.n]));
       return tenants.map((tenant) => {
         const row = byId.get(tenant.id);
-        const summary: TenantSummary = { tenant: tenantView(tenant), memberCount: row?.memberCount ?? 0, conversationCount: 0 };
+        const summary: TenantSummary = { tenant: tenantView(tenant), memberCount: row?.memberCount ?? 0, conversationCount: conversationsById.get(tenant.id) ?? 0 };
         if (row?.lastActivityAt) summary.lastActivityAt = sqlDate(row.lastActivityAt).toISOString();
         return summary;
       });
