@@ -27,6 +27,13 @@ const checks = [
   { name: 'build (console)', args: [bin('@angular/cli', 'bin/ng.js'), 'build', 'dashboard'] },
 ];
 
+// The module-boundary lint rule reads Nx's cached project graph and silently skips itself when
+// there is none (a fresh clone): compute it first.
+if (vitestArgs.length === 0 || vitestArgs.some((arg) => arg.includes('module-boundaries'))) {
+  const graph = spawnSync(process.execPath, [bin('nx', 'dist/bin/nx.js'), 'show', 'projects'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  if (graph.status !== 0) console.error('could not compute the Nx project graph; the module-boundary rule will not run');
+}
+
 let passed = 0;
 let failed = 0;
 const failures = [];

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,9 @@ let eslint: ESLint;
 
 beforeAll(() => {
   process.env['NX_DAEMON'] = 'false';
+  // The rule skips itself (a warning, no errors) without Nx's cached project graph; make sure it exists.
+  const nx = createRequire(import.meta.url).resolve('nx/package.json').replace(/package\.json$/, 'dist/bin/nx.js');
+  spawnSync(process.execPath, [nx, 'show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, stdio: 'ignore' });
   eslint = new ESLint({ cwd: root });
 });
 
