@@ -1,5 +1,5 @@
 import { Component, inject, input, signal } from '@angular/core';
-import { form, FormField, FormRoot, pattern, required, type ValidationError } from '@angular/forms/signals';
+import { form, FormField, FormRoot, pattern, required, type SchemaPathTree, type ValidationError } from '@angular/forms/signals';
 import { ApiError } from '../api/api-error';
 import type { MfaSetupResponse } from '@switchboard/contracts';
 import { SessionService } from '../auth/session.service';
@@ -13,6 +13,12 @@ import { MfaApi } from './mfa.api';
 type Stage = 'overview' | 'setup' | 'recovery-codes';
 
 const totpPattern = /^[0-9]{6}$/;
+
+/** The one field of both forms here: the current code from the authenticator app. */
+function sixDigitCode(path: SchemaPathTree<{ code: string }>): void {
+  required(path.code, { message: 'Enter the six-digit code.' });
+  pattern(path.code, totpPattern, { message: 'The code has six digits.' });
+}
 
 /**
  * Two-factor sign-in: set up (scan the QR code or type the secret, confirm one code), see the
@@ -41,10 +47,7 @@ export class MfaSettingsComponent {
 
   protected readonly verifyForm = form(
     signal({ code: '' }),
-    (path) => {
-      required(path.code, { message: 'Enter the six-digit code.' });
-      pattern(path.code, totpPattern, { message: 'The code has six digits.' });
-    },
+    sixDigitCode,
     {
       submission: {
         onInvalid: focusFirstError,
@@ -68,10 +71,7 @@ export class MfaSettingsComponent {
 
   protected readonly disableForm = form(
     signal({ code: '' }),
-    (path) => {
-      required(path.code, { message: 'Enter the six-digit code.' });
-      pattern(path.code, totpPattern, { message: 'The code has six digits.' });
-    },
+    sixDigitCode,
     {
       submission: {
         onInvalid: focusFirstError,

@@ -1,6 +1,7 @@
 import { Component, input, output, signal } from '@angular/core';
 import { RouterLink, RouterLinkActive } from '@angular/router';
 import { IconComponent } from '../ui/icon.component';
+import { ProductMarkComponent } from '../ui/product-mark.component';
 
 /**
  * Product name, the tenant's logo and name, the signed-in person with sign-out and, on narrow
@@ -8,7 +9,7 @@ import { IconComponent } from '../ui/icon.component';
  */
 @Component({
   selector: 'sb-top-bar',
-  imports: [RouterLink, RouterLinkActive, IconComponent],
+  imports: [RouterLink, RouterLinkActive, IconComponent, ProductMarkComponent],
   templateUrl: './top-bar.component.html',
   styleUrl: './top-bar.component.css',
 })

@@ -1,4 +1,5 @@
 import { Component, input } from '@angular/core';
+import { ProductMarkComponent } from '../../ui/product-mark.component';
 
 /**
  * The frame of every page a person sees before the console: product mark, a heading and a
@@ -6,6 +7,7 @@ import { Component, input } from '@angular/core';
  */
 @Component({
   selector: 'sb-auth-page',
+  imports: [ProductMarkComponent],
   templateUrl: './auth-page.component.html',
   styleUrl: './auth-page.component.css',
 })
