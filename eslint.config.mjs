@@ -11,6 +11,7 @@ const depConstraints = (extra = []) => [
   { sourceTag: 'scope:connectors', onlyDependOnLibsWithTags: ['scope:shared', ...extra] },
   { sourceTag: 'scope:hub', onlyDependOnLibsWithTags: ['scope:shared', ...extra] },
   { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'scope:widget', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:hub', 'scope:actors', 'scope:connectors', 'scope:ops'] },
 ];
 

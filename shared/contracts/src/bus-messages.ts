@@ -6,7 +6,9 @@ import {
   HandoffRequested,
 } from './conversation.ts';
 import type { EnvelopeOf } from './envelope.ts';
-import { DeliveryReport, InboundMessage, MessageView, OutboundMessage } from './message.ts';
+import { ChatRoute, DeliveryReport, InboundMessage, MessageView, OutboundMessage } from './message.ts';
+
+const MessageEvent = Type.Object({ message: MessageView, route: Type.Optional(ChatRoute) }, { additionalProperties: false });
 
 /**
  * Every payload type that travels on the bus and the schema of its `data`. Names are facts
@@ -17,8 +19,8 @@ export const busMessages = {
   'inbound.message': InboundMessage,
   'outbound.message': OutboundMessage,
   'delivery.reported': DeliveryReport,
-  'message.created': Type.Object({ message: MessageView }, { additionalProperties: false }),
-  'message.updated': Type.Object({ message: MessageView }, { additionalProperties: false }),
+  'message.created': MessageEvent,
+  'message.updated': MessageEvent,
   'conversation.created': ConversationChanged,
   'conversation.updated': ConversationChanged,
   'conversation.closed': ConversationChanged,

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ChatRoute } from './message.ts';
 import { ChannelType, Timestamp, Uuid } from './primitives.ts';
 
 /** The conversation machine's top-level states (see ARCHITECTURE.md, "Conversation machine"). */
@@ -38,7 +39,13 @@ export const HandoffRequested = Type.Object(
 export type HandoffRequested = Static<typeof HandoffRequested>;
 
 export const ConversationAssigned = Type.Object(
-  { conversation: ConversationView, agentId: Uuid, previousAgentId: Type.Optional(Uuid) },
+  {
+    conversation: ConversationView,
+    agentId: Uuid,
+    agentName: Type.Optional(Type.String({ maxLength: 255 })),
+    previousAgentId: Type.Optional(Uuid),
+    route: Type.Optional(ChatRoute),
+  },
   { additionalProperties: false },
 );
 export type ConversationAssigned = Static<typeof ConversationAssigned>;
@@ -48,6 +55,7 @@ export const ConversationReleased = Type.Object(
     conversation: ConversationView,
     agentId: Uuid,
     reason: Type.Union([Type.Literal('agent_released'), Type.Literal('agent_inactive'), Type.Literal('closed')]),
+    route: Type.Optional(ChatRoute),
   },
   { additionalProperties: false },
 );

@@ -11,3 +11,4 @@ export * from './socket/console.events.ts';
 export * from './identity/permissions.ts';
 export * from './identity/identity.schemas.ts';
 export * from './ai.ts';
+export * from './inbox/inbox.schemas.ts';

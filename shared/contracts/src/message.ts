@@ -127,3 +127,13 @@ export const DeliveryReport = Type.Object(
   { additionalProperties: false },
 );
 export type DeliveryReport = Static<typeof DeliveryReport>;
+
+/**
+ * Where a conversation lives on its channel. Bus events carry it so that a hub can reach the
+ * visitor's widget; it is stripped before an event reaches a console.
+ */
+export const ChatRoute = Type.Object(
+  { channelId: Uuid, externalChatId: Type.String({ minLength: 1, maxLength: 255 }) },
+  { additionalProperties: false },
+);
+export type ChatRoute = Static<typeof ChatRoute>;
