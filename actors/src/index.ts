@@ -14,5 +14,7 @@ export { respondOffline, type FaqEntry, type ResponderSettings } from './ai/firs
 export { startAiActor, type ResponderSettingsSource } from './ai/ai.actor.ts';
 export { defaultResponderSettings } from './ai/default-bot-settings.ts';
 export { defaultConversationSettings } from './ai/default-bot-settings.ts';
-export { startInboundPipeline, type InboundPipelineOptions } from './conversation/inbound-pipeline.ts';
+export { startInboundPipeline, type InboundPipeline, type InboundPipelineOptions } from './conversation/inbound-pipeline.ts';
 export { startDeliveryPipeline } from './conversation/delivery-pipeline.ts';
+export { ConversationRuntime, type ConversationRuntimeOptions } from './conversation/conversation-runtime.ts';
+export { mergeTenantSettings, tenantSettingsSource, type TenantBotSettings } from './conversation/tenant-settings.ts';

@@ -12,23 +12,26 @@ const answer = (reply: string): AiAnswer => ({ intent: 'reply', confidence: 0.9,
 
 /** A host over an in-memory snapshot store, recording what each step persisted. */
 function harness(askAi: (input: AskAiInput) => Promise<AiAnswer>, options: { maxLive?: number } = {}) {
-  const store = new Map<string, Snapshot<unknown>>();
+  const store = new Map<string, { snapshot: Snapshot<unknown>; version: number }>();
+  const save = (key: string, snapshot: Snapshot<unknown>, version: number) => {
+    // The store's conditional write: a step from a stale version is refused.
+    if ((store.get(key)?.version ?? 0) !== version) throw new Error(`stale write of ${key}`);
+    store.set(key, { snapshot: JSON.parse(JSON.stringify(snapshot)) as Snapshot<unknown>, version: version + 1 });
+    return version + 1;
+  };
   const asyncSteps: Array<{ key: string; emitted: ConversationEmitted[] }> = [];
   const machine = conversationMachine.provide({ actors: { askAi: fromPromise<AiAnswer, AskAiInput>(({ input }) => askAi(input)) } });
   const host = new ActorHost({
     machine,
     snapshots: { load: async (key) => store.get(key) },
-    onAsyncStep: async (key, snapshot, emitted) => {
-      store.set(key, JSON.parse(JSON.stringify(snapshot)) as Snapshot<unknown>);
+    onAsyncStep: async (key, { snapshot, emitted, version }) => {
       asyncSteps.push({ key, emitted });
+      return save(key, snapshot, version);
     },
     ...options,
   });
   const send = (key: string, text: string, messageId = randomUUID()) =>
-    host.dispatch(key, { tenantId: randomUUID(), conversationId: key, settings }, { type: 'customer.message', messageId, text }, async (snapshot, emitted) => {
-      store.set(key, JSON.parse(JSON.stringify(snapshot)) as Snapshot<unknown>);
-      return emitted;
-    });
+    host.dispatch(key, { tenantId: randomUUID(), conversationId: key, settings }, { type: 'customer.message', messageId, text }, async ({ snapshot, emitted, version }) => ({ result: emitted, version: save(key, snapshot, version) }));
   return { host, store, asyncSteps, send };
 }
 
@@ -76,9 +79,22 @@ describe('ActorHost', () => {
     for (let i = 0; i < 3; i++) await send(randomUUID(), 'hello');
     await eventually(() => asyncSteps.length === 3, 'three answers');
     await eventually(() => host.liveCount <= 2 || undefined, 'passivation');
-    expect(JSON.stringify(store.get(first)).length).toBeLessThan(1_000);
+    expect(JSON.stringify(store.get(first)?.snapshot).length).toBeLessThan(1_000);
     // Woken from the snapshot: still waiting for a person, so the bot stays silent.
     expect(await send(first, 'anyone?')).toEqual([]);
+    await host.stop();
+  });
+
+  it('refuses a step from a host that woke a stale version, then retries from the stored one', async () => {
+    const { host, store, send } = harness(async () => answer('ok'));
+    const key = randomUUID();
+    await send(key, 'talk to a human');
+    // Another runner wrote this conversation meanwhile: the live actor's version is stale.
+    const current = store.get(key);
+    if (current) store.set(key, { ...current, version: current.version + 1 });
+    await expect(send(key, 'hello?')).rejects.toThrow('stale write');
+    expect(host.liveCount).toBe(0);
+    expect(await send(key, 'hello again?')).toEqual([]);
     await host.stop();
   });
 

@@ -115,17 +115,38 @@ describe('conversation machine', () => {
     expect(emitted.at(-1)).toEqual({ type: 'conversation.assigned', agentId: second, previousAgentId: first });
   });
 
-  it('releases an inactive agent back to the queue', async () => {
-    const machine = conversationMachine.provide({ delays: { agentInactivity: 20 } });
-    const actor = createActor(machine, { input: { tenantId: randomUUID(), conversationId: randomUUID(), settings } });
-    const emitted: ConversationEmitted[] = [];
-    actor.on('*', (event) => emitted.push(event));
-    actor.start();
+  it('releases an inactive agent back to the queue once the deadline has passed, and not before', async () => {
+    const { actor, emitted } = start();
     const agentId = randomUUID();
     actor.send({ type: 'agent.claim', agentId });
-    await waitFor(actor, (snapshot) => snapshot.matches('awaiting_agent'), { timeout: 5_000 });
+    const deadline = actor.getSnapshot().context.agentDeadlineAt ?? 0;
+    actor.send({ type: 'agent.inactive', now: deadline - 1 });
+    expect(actor.getSnapshot().value).toBe('agent');
+    actor.send({ type: 'agent.inactive', now: deadline });
+    expect(actor.getSnapshot().value).toBe('awaiting_agent');
     expect(emitted).toContainEqual({ type: 'conversation.released', agentId, reason: 'agent_inactive' });
     expect(actor.getSnapshot().context.assignedAgentId).toBeUndefined();
+    expect(actor.getSnapshot().context.agentDeadlineAt).toBeUndefined();
+  });
+
+  it('moves the inactivity deadline on when the assigned agent replies, and refuses another agent', () => {
+    const { actor, emitted } = start();
+    const agentId = randomUUID();
+    actor.send({ type: 'agent.claim', agentId });
+    const first = actor.getSnapshot().context.agentDeadlineAt ?? 0;
+    actor.send({ type: 'agent.message', agentId: randomUUID() });
+    expect(emitted.map((event) => event.type)).not.toContain('agent.replied');
+    actor.send({ type: 'agent.message', agentId });
+    expect(emitted.at(-1)).toEqual({ type: 'agent.replied', agentId });
+    expect(actor.getSnapshot().context.agentDeadlineAt ?? 0).toBeGreaterThanOrEqual(first);
+  });
+
+  it('accepts a private note in any state without changing it', () => {
+    const { actor, emitted } = start();
+    const agentId = randomUUID();
+    actor.send({ type: 'agent.note', agentId });
+    expect(actor.getSnapshot().matches({ bot: 'idle' })).toBe(true);
+    expect(emitted).toEqual([{ type: 'note.added', agentId }]);
   });
 
   it('falls back and offers a person when the AI fails', async () => {

@@ -31,7 +31,7 @@ const outbound: BusEnvelope<'outbound.message'>[] = [];
 const events: BusEnvelope[] = [];
 
 async function startPipeline() {
-  return startInboundPipeline({ bus, orm, logger: testLogger(), settingsFor: async () => settings });
+  return startInboundPipeline({ bus, orm, logger: testLogger(), settingsFor: async () => ({ conversation: settings, responder: defaultResponderSettings }) });
 }
 
 beforeAll(async () => {
@@ -95,6 +95,7 @@ describe('inbound pipeline', () => {
     await send(marker);
     await eventually(async () => (await rows(chat)).length === 4, 'the marker message and its handoff reply');
     expect((await rows(chat)).map((row) => row.author_kind)).toEqual(['customer', 'bot', 'customer', 'bot']);
+    await eventually(() => outbound.filter((envelope) => envelope.data.externalChatId === chat).length === 2, 'the handoff reply on SB_OUTBOUND');
     expect(outbound.filter((envelope) => envelope.data.externalChatId === chat)).toHaveLength(2);
   });
 

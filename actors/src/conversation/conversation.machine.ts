@@ -37,6 +37,9 @@ export type ConversationEvent =
   | { type: 'agent.release'; agentId: string }
   | { type: 'agent.transfer'; agentId: string }
   | { type: 'agent.message'; agentId: string }
+  | { type: 'agent.note'; agentId: string }
+  /** Sent by the runner's sweeper when the stored deadline passed; checked against the context. */
+  | { type: 'agent.inactive'; now: number }
   | { type: 'conversation.close' }
   | { type: 'conversation.reopen' };
 
@@ -47,7 +50,11 @@ export type ConversationEmitted =
   | { type: 'conversation.assigned'; agentId: string; previousAgentId?: string }
   | { type: 'conversation.released'; agentId: string; reason: 'agent_released' | 'agent_inactive' | 'closed' }
   | { type: 'conversation.closed' }
-  | { type: 'conversation.reopened' };
+  | { type: 'conversation.reopened' }
+  /** The assigned agent's reply was accepted (the runner stores and sends it). */
+  | { type: 'agent.replied'; agentId: string }
+  /** A private note was accepted (any agent, any state). */
+  | { type: 'note.added'; agentId: string };
 
 export interface AskAiInput {
   tenantId: string;
@@ -88,14 +95,17 @@ export const conversationMachine = setup({
       event.type === 'customer.message' && detectHandoffRequest(event.text, context.settings.handoffKeywords) !== undefined,
     isAssignedAgent: ({ context, event }) => 'agentId' in event && event.agentId === context.assignedAgentId,
     isAnotherAgent: ({ context, event }) => 'agentId' in event && event.agentId !== context.assignedAgentId,
-  },
-  delays: {
-    agentInactivity: ({ context }) => context.settings.agentInactivityMs,
+    deadlinePassed: ({ context, event }) =>
+      event.type === 'agent.inactive' && context.agentDeadlineAt !== undefined && context.agentDeadlineAt <= event.now,
   },
 }).createMachine({
   id: 'conversation',
   context: ({ input }) => ({ ...input, customerMessageCount: 0 }),
   initial: 'bot',
+  // A note never changes the conversation; it is accepted whatever state it is in.
+  on: {
+    'agent.note': { actions: emit(({ event }) => ({ type: 'note.added' as const, agentId: event.agentId })) },
+  },
   states: {
     bot: {
       initial: 'idle',
@@ -199,8 +209,12 @@ export const conversationMachine = setup({
     agent: {
       entry: assign({ agentDeadlineAt: ({ context }) => Date.now() + context.settings.agentInactivityMs }),
       exit: assign({ agentDeadlineAt: undefined }),
-      after: {
-        agentInactivity: {
+      // Timers do not survive passivation, so inactivity is a deadline in the context (and its
+      // column); the runner's sweeper sends `agent.inactive` once it has passed.
+      on: {
+        'customer.message': { actions: 'countCustomerMessage' },
+        'agent.inactive': {
+          guard: 'deadlinePassed',
           target: 'awaiting_agent',
           actions: [
             emit(({ context }) => ({ type: 'conversation.released' as const, agentId: context.assignedAgentId ?? '', reason: 'agent_inactive' as const })),
@@ -208,11 +222,13 @@ export const conversationMachine = setup({
             assign({ assignedAgentId: undefined }),
           ],
         },
-      },
-      on: {
-        'customer.message': { actions: 'countCustomerMessage' },
         // Activity restarts the inactivity clock.
-        'agent.message': { guard: 'isAssignedAgent', target: 'agent', reenter: true },
+        'agent.message': {
+          guard: 'isAssignedAgent',
+          target: 'agent',
+          reenter: true,
+          actions: emit(({ event }) => ({ type: 'agent.replied' as const, agentId: event.agentId })),
+        },
         'agent.release': {
           guard: 'isAssignedAgent',
           target: 'bot',

@@ -1,16 +1,33 @@
 import { createActor, type Actor, type AnyStateMachine, type EmittedFrom, type EventFromLogic, type InputFrom, type Snapshot } from 'xstate';
 import { KeyedQueue } from './keyed-queue.ts';
 
+/**
+ * A stored snapshot and its version. The store writes a step only where the version is still
+ * the one loaded (a conditional update) and answers the next version, so two hosts that woke
+ * the same actor can never both write: the loser fails, is dropped and retries from the store.
+ */
+export interface StoredSnapshot {
+  snapshot: Snapshot<unknown>;
+  version: number;
+}
+
 /** Where the host keeps passivated actors: the persisted snapshot, a few hundred bytes. */
 export interface SnapshotSource {
-  load(key: string): Promise<Snapshot<unknown> | undefined>;
+  load(key: string): Promise<StoredSnapshot | undefined>;
+}
+
+/** What one step produced: the actor's persisted snapshot, the facts it emitted, and the version it started from. */
+export interface Step<Emitted> {
+  snapshot: Snapshot<unknown>;
+  emitted: Emitted[];
+  version: number;
 }
 
 /**
- * Called with what a step produced: the actor's persisted snapshot and the facts it emitted.
- * The runner writes both (and the messages they imply) in one transaction.
+ * Called with what an asynchronous step produced; the runner writes the snapshot and the
+ * messages it implies in one transaction and answers the version it wrote.
  */
-export type StepHandler<Emitted> = (key: string, snapshot: Snapshot<unknown>, emitted: Emitted[]) => Promise<void>;
+export type StepHandler<Emitted> = (key: string, step: Step<Emitted>) => Promise<number>;
 
 export interface ActorHostOptions<Machine extends AnyStateMachine> {
   machine: Machine;
@@ -30,6 +47,8 @@ interface LiveActor<Machine extends AnyStateMachine> {
   lastUsed: number;
   /** Emitted events not yet handed to a step handler. */
   buffer: EmittedFrom<Machine>[];
+  /** Version of the stored snapshot this actor is at (0: never stored). */
+  version: number;
   /** True while `dispatch` holds the actor; emissions then belong to that step. */
   inStep: boolean;
 }
@@ -54,14 +73,15 @@ export class ActorHost<Machine extends AnyStateMachine> {
 
   /**
    * Sends `event` to the actor of `key` (woken or created with `input`), then lets `persist`
-   * write the resulting snapshot and emissions. If `persist` throws, the live actor is dropped
-   * so the next event starts again from the last stored snapshot: nothing half-applied lingers.
+   * write the resulting snapshot and emissions and answer the version it wrote. If `persist`
+   * throws, the live actor is dropped so the next event starts again from the last stored
+   * snapshot: nothing half-applied lingers.
    */
   dispatch<T>(
     key: string,
-    input: InputFrom<Machine>,
+    input: InputFrom<Machine> | (() => Promise<InputFrom<Machine>>),
     event: EventFromLogic<Machine>,
-    persist: (snapshot: Snapshot<unknown>, emitted: EmittedFrom<Machine>[]) => Promise<T>,
+    persist: (step: Step<EmittedFrom<Machine>>) => Promise<{ result: T; version: number }>,
   ): Promise<T> {
     return this.queue.run(key, async () => {
       const entry = await this.wake(key, input);
@@ -69,7 +89,9 @@ export class ActorHost<Machine extends AnyStateMachine> {
       try {
         entry.actor.send(event);
         const emitted = entry.buffer.splice(0);
-        return await persist(entry.actor.getPersistedSnapshot(), emitted);
+        const { result, version } = await persist({ snapshot: entry.actor.getPersistedSnapshot(), emitted, version: entry.version });
+        entry.version = version;
+        return result;
       } catch (error) {
         this.drop(key);
         throw error;
@@ -80,6 +102,21 @@ export class ActorHost<Machine extends AnyStateMachine> {
         if (entry.buffer.length > 0 && this.live.get(key) === entry) this.flushAsync(key, entry);
       }
     });
+  }
+
+  /**
+   * Wakes the actor of `key` if it is passivated, so that work its snapshot left in flight (an
+   * AI answer the runner crashed before storing) resumes; a live actor is left alone.
+   */
+  touch(key: string, input: InputFrom<Machine> | (() => Promise<InputFrom<Machine>>)): Promise<void> {
+    return this.queue.run(key, async () => {
+      await this.wake(key, input);
+    });
+  }
+
+  /** True when the actor of `key` is live (not passivated). */
+  isLive(key: string): boolean {
+    return this.live.has(key);
   }
 
   /** Number of live (not passivated) actors. */
@@ -94,12 +131,13 @@ export class ActorHost<Machine extends AnyStateMachine> {
     for (const key of [...this.live.keys()]) this.drop(key);
   }
 
-  private async wake(key: string, input: InputFrom<Machine>): Promise<LiveActor<Machine>> {
+  private async wake(key: string, input: InputFrom<Machine> | (() => Promise<InputFrom<Machine>>)): Promise<LiveActor<Machine>> {
     const existing = this.live.get(key);
     if (existing) return existing;
-    const snapshot = await this.options.snapshots.load(key);
-    const actor = createActor(this.options.machine, { input, ...(snapshot ? { snapshot } : {}) }) as Actor<Machine>;
-    const entry: LiveActor<Machine> = { actor, lastUsed: Date.now(), buffer: [], inStep: true };
+    const stored = await this.options.snapshots.load(key);
+    const actorInput = typeof input === 'function' ? (stored ? undefined : await (input as () => Promise<InputFrom<Machine>>)()) : input;
+    const actor = createActor(this.options.machine, { input: actorInput, ...(stored ? { snapshot: stored.snapshot } : {}) }) as Actor<Machine>;
+    const entry: LiveActor<Machine> = { actor, lastUsed: Date.now(), buffer: [], inStep: true, version: stored?.version ?? 0 };
     actor.on('*', (emitted) => {
       entry.buffer.push(emitted as EmittedFrom<Machine>);
       if (!entry.inStep) this.flushAsync(key, entry);
@@ -118,7 +156,7 @@ export class ActorHost<Machine extends AnyStateMachine> {
       const emitted = entry.buffer.splice(0);
       if (emitted.length === 0 || this.live.get(key) !== entry) return;
       try {
-        await this.options.onAsyncStep(key, entry.actor.getPersistedSnapshot(), emitted);
+        entry.version = await this.options.onAsyncStep(key, { snapshot: entry.actor.getPersistedSnapshot(), emitted, version: entry.version });
       } catch (error) {
         this.drop(key);
         this.options.onAsyncError?.(key, error);

@@ -1,24 +1,20 @@
 import type { AppConfig } from '@switchboard/config';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { startAiActor } from '../ai/ai.actor.ts';
-import { defaultConversationSettings, defaultResponderSettings } from '../ai/default-bot-settings.ts';
 import { startDeliveryPipeline } from '../conversation/delivery-pipeline.ts';
 import { startInboundPipeline } from '../conversation/inbound-pipeline.ts';
+import { tenantSettingsSource } from '../conversation/tenant-settings.ts';
 
 /**
  * The runner role: hosts the actors and consumes their work: the AI actor (the offline first
- * responder on `sb.req.ai.*`) and the conversation actors fed from `SB_INBOUND`. Tenant bot
- * settings are the defaults until the bot settings page exists.
+ * responder on `sb.req.ai.*`) and the conversation actors fed from `SB_INBOUND` and agents'
+ * commands. Each tenant's bot settings (`tenants.conversation_settings`) override the defaults.
  */
 export async function startRunner(_config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
   const log = logger.child({ component: 'runner' });
-  const ai = startAiActor(infrastructure.bus, async () => defaultResponderSettings);
-  const conversations = await startInboundPipeline({
-    bus: infrastructure.bus,
-    orm: infrastructure.orm,
-    logger,
-    settingsFor: async () => defaultConversationSettings,
-  });
+  const settingsFor = tenantSettingsSource(infrastructure.orm);
+  const ai = startAiActor(infrastructure.bus, async (tenantId) => (await settingsFor(tenantId)).responder);
+  const conversations = await startInboundPipeline({ bus: infrastructure.bus, orm: infrastructure.orm, logger, settingsFor });
   const deliveries = await startDeliveryPipeline(infrastructure.bus, infrastructure.orm);
   log.info('runner started: conversation actors on SB_INBOUND, AI actor on sb.req.ai.*');
   return {

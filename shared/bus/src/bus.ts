@@ -62,6 +62,12 @@ export interface ConsumeOptions<Kind extends BusMessageType> {
   ackWaitMs?: number;
   /** Delay before the n-th retry of a failed handler (ms). */
   retryDelayMs?: (deliveryCount: number) => number;
+  /**
+   * Messages handled at once (default 1: strictly in order). Above 1 the handler must keep its
+   * own order where it matters (the runner queues per conversation), since messages are handed
+   * to it in stream order but finish in any order.
+   */
+  concurrency?: number;
 }
 
 export interface ConsumerHandle {
@@ -146,10 +152,20 @@ export class Bus {
     const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
     const log = this.logger.child({ consumer: options.durable });
 
+    const concurrency = Math.max(1, options.concurrency ?? 1);
+    const inFlight = new Set<Promise<void>>();
     const loop = (async () => {
       for await (const msg of messages) {
-        await this.handleOne(msg, options, maxDeliver, retryDelay, log);
+        const handled = this.handleOne(msg, options, maxDeliver, retryDelay, log);
+        if (concurrency === 1) {
+          await handled;
+          continue;
+        }
+        inFlight.add(handled);
+        void handled.finally(() => inFlight.delete(handled));
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
+      await Promise.all(inFlight);
     })();
     const handle: ConsumerHandle = {
       stop: async () => {

@@ -1,4 +1,4 @@
-import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { checkSchema, describeIssues, tenantOfSubject } from '@switchboard/contracts';
 import { AppError, isAppError, isErrorCode } from '@switchboard/errors';
 import type { Logger } from 'pino';
@@ -70,31 +70,42 @@ export function serveRequests<Req extends TSchema, Res extends TSchema>(
   handler: (request: Static<Req>, context: ServeContext) => Promise<Static<Res>>,
   logger: Logger,
   queue = 'sb-workers',
+  maxInFlight = 256,
 ): { stop(): Promise<void> } {
   const subscription: Subscription = nc.subscribe(subject, { queue });
+  const answer = async (message: Msg) => {
+    const context: ServeContext = {
+      subject: message.subject,
+      tenantId: tenantOfSubject(message.subject),
+      traceId: message.headers?.get(busHeaders.traceId) || undefined,
+    };
+    let reply: Reply;
+    try {
+      const parsed: unknown = JSON.parse(decoder.decode(message.data));
+      const request = checkSchema(schemas.request, parsed);
+      if (!request.ok) throw new AppError('SB_ERR_VALIDATION', { message: describeIssues(request.issues), issues: request.issues });
+      const answered = await handler(request.value, context);
+      const response = checkSchema(schemas.response, answered);
+      if (!response.ok) throw new AppError('SB_ERR_INTERNAL', { message: `handler answered an invalid reply: ${describeIssues(response.issues)}` });
+      reply = { data: response.value };
+    } catch (error) {
+      const appError = isAppError(error) ? error : new AppError('SB_ERR_INTERNAL', { message: error instanceof SyntaxError ? 'request is not JSON' : 'request failed', cause: error });
+      if (appError.status >= 500) logger.error({ err: error, subject: message.subject, traceId: context.traceId }, 'request handler failed');
+      reply = { error: { code: appError.code, message: appError.message } };
+    }
+    message.respond(encoder.encode(JSON.stringify(reply)));
+  };
+  // Requests are answered concurrently (a slow one does not hold up the rest), up to a bound
+  // past which the subscription waits, so a burst cannot grow memory without limit.
+  const inFlight = new Set<Promise<void>>();
   const loop = (async () => {
     for await (const message of subscription) {
-      const context: ServeContext = {
-        subject: message.subject,
-        tenantId: tenantOfSubject(message.subject),
-        traceId: message.headers?.get(busHeaders.traceId) || undefined,
-      };
-      let reply: Reply;
-      try {
-        const parsed: unknown = JSON.parse(decoder.decode(message.data));
-        const request = checkSchema(schemas.request, parsed);
-        if (!request.ok) throw new AppError('SB_ERR_VALIDATION', { message: describeIssues(request.issues), issues: request.issues });
-        const answer = await handler(request.value, context);
-        const response = checkSchema(schemas.response, answer);
-        if (!response.ok) throw new AppError('SB_ERR_INTERNAL', { message: `handler answered an invalid reply: ${describeIssues(response.issues)}` });
-        reply = { data: response.value };
-      } catch (error) {
-        const appError = isAppError(error) ? error : new AppError('SB_ERR_INTERNAL', { message: error instanceof SyntaxError ? 'request is not JSON' : 'request failed', cause: error });
-        if (appError.status >= 500) logger.error({ err: error, subject: message.subject, traceId: context.traceId }, 'request handler failed');
-        reply = { error: { code: appError.code, message: appError.message } };
-      }
-      message.respond(encoder.encode(JSON.stringify(reply)));
+      const answering = answer(message);
+      inFlight.add(answering);
+      void answering.finally(() => inFlight.delete(answering));
+      if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   })();
   return {
     stop: async () => {

@@ -11,4 +11,5 @@ export * from './socket/console.events.ts';
 export * from './identity/permissions.ts';
 export * from './identity/identity.schemas.ts';
 export * from './ai.ts';
+export * from './conversation-commands.ts';
 export * from './inbox/inbox.schemas.ts';

@@ -18,6 +18,8 @@ export const Tenant = defineEntity({
     branding: p.json<Branding>().columnType('jsonb').onCreate(() => ({})),
     locale: p.text().onCreate(() => 'en'),
     requireMfa: p.boolean().onCreate(() => false),
+    /** Handoff keywords, agent inactivity, bot messages and FAQ (contracts `ConversationSettingsView`, partial). */
+    conversationSettings: p.json<Record<string, unknown>>().columnType('jsonb').onCreate(() => ({})),
     suspendedAt: p.datetime().columnType('timestamptz').nullable(),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
     updatedAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()).onUpdate(() => new Date()),

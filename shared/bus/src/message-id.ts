@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The id a channel message gets in Switchboard, derived from its channel and the channel's own
+ * id (a UUID in the version-5 layout, from SHA-256). The widget's hub can answer a visitor's
+ * `message.send` with the id before the runner has stored the message, and the same message
+ * sent twice has the same id.
+ */
+export function inboundMessageId(channelId: string, externalMessageId: string): string {
+  const bytes = createHash('sha256').update(`${channelId}\u0000${externalMessageId}`).digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
