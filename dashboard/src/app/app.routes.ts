@@ -51,10 +51,24 @@ export const routes: Routes = [
     children: [
       { path: '', pathMatch: 'full', redirectTo: () => inject(SessionService).homePath() },
       {
+        path: 'inbox/canned-responses',
+        title: 'Canned responses',
+        canActivate: [requireAnyPermission('conversation.manage')],
+        loadComponent: () => import('./canned-responses/canned-responses.component').then((m) => m.CannedResponsesComponent),
+      },
+      {
+        // `?tab=awaiting|mine|bot|closed` picks the tab; the open conversation is the child route.
         path: 'inbox',
         title: 'Inbox',
         canActivate: [requireAnyPermission('conversation.read')],
         loadComponent: () => import('./inbox/inbox.component').then((m) => m.InboxComponent),
+        children: [
+          {
+            path: ':conversationId',
+            title: 'Conversation',
+            loadComponent: () => import('./conversation/conversation.component').then((m) => m.ConversationComponent),
+          },
+        ],
       },
       {
         path: 'channels',
