@@ -280,7 +280,7 @@ function signatureOf(entry: LogEntry): string {
     case 'notice':
       return entry.text;
     case 'pending':
-      return entry.pending.state;
+      return `${entry.pending.state}:${entry.pending.serverId ?? ''}`;
   }
 }
 
@@ -293,11 +293,12 @@ function rowFor(entry: LogEntry): HTMLElement {
     case 'pending': {
       const { pending } = entry;
       const failed = pending.state === 'failed';
-      const row = h('div', { class: `sb-row sb-customer ${failed ? 'sb-failed' : 'sb-pending'}`, 'data-testid': 'sb-message', 'data-author-kind': 'customer', 'data-state': pending.state },
+      // Acknowledged but its message.created not here yet: stored, so shown as sent.
+      const state = pending.serverId === undefined ? pending.state : 'sent';
+      const row = h('div', { class: `sb-row sb-customer ${failed ? 'sb-failed' : state === 'sent' ? '' : 'sb-pending'}`, 'data-testid': 'sb-message', 'data-author-kind': 'customer', 'data-state': state },
         h('div', { class: 'sb-bubble', dir: 'auto' }, pending.text));
-      row.append(failed
-        ? h('span', { class: 'sb-meta' }, 'Not sent.', h('button', { type: 'button', class: 'sb-retry', 'data-retry': pending.clientId }, 'Retry'))
-        : h('span', { class: 'sb-meta' }, 'Sending…'));
+      if (failed) row.append(h('span', { class: 'sb-meta' }, 'Not sent.', h('button', { type: 'button', class: 'sb-retry', 'data-retry': pending.clientId }, 'Retry')));
+      else if (state === 'sending') row.append(h('span', { class: 'sb-meta' }, 'Sending…'));
       return row;
     }
   }
