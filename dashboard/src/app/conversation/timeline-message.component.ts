@@ -82,6 +82,7 @@ const deliveryTexts: Partial<Record<MessageView['status'], string>> = {
     .note-tag { margin-left: 6px; color: var(--sb-warning-text); }
     .text { white-space: pre-wrap; }
     .meta { color: var(--sb-text-muted); font-size: 0.72rem; text-align: right; }
+    .delivery { margin-left: 4px; }
     .failed, .failure { color: var(--sb-danger); }
     .failure { font-size: 0.8rem; }
   `,
@@ -93,9 +94,10 @@ export class TimelineMessageComponent {
     const { author } = this.message();
     return author.name ?? authorFallbacks[author.kind];
   });
-  /** Delivery matters for what left for the customer: outbound, not private. */
+  /** Delivery matters for replies that left for the customer: the bot's and agents', not notes or system lines. */
   protected readonly delivery = computed(() => {
     const message = this.message();
-    return message.direction === 'outbound' && !message.isPrivate ? (deliveryTexts[message.status] ?? null) : null;
+    const reply = message.direction === 'outbound' && !message.isPrivate && (message.author.kind === 'agent' || message.author.kind === 'bot');
+    return reply ? (deliveryTexts[message.status] ?? null) : null;
   });
 }

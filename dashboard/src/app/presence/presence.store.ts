@@ -68,8 +68,11 @@ export class PresenceStore {
     try {
       const { items } = await this.socket.command('presence.list', {});
       this.agents.set(new Map(items.map((agent) => [agent.agentId, agent])));
-      // A new connection starts online on the hub; an agent who chose "away" stays away.
+      const me = this.session.me()?.user.id;
+      // An agent who chose "away" here stays away across reconnections; a freshly loaded console
+      // takes what the hub remembers (e.g. away, set from another tab).
       if (this.own() === 'away') await this.socket.command('presence.set', { status: 'away' });
+      else if (items.some((agent) => agent.agentId === me && agent.status === 'away')) this.own.set('away');
     } catch {
       // The list stays as it was; presence.updated events keep arriving.
     }
