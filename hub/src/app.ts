@@ -1,7 +1,8 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Bus } from '@switchboard/bus';
-import type { Orm } from '@switchboard/db';
+import { withTenant, type Orm } from '@switchboard/db';
+import { deriveKeys } from '@switchboard/security';
 import type { Mailer } from '@switchboard/mail';
 import type { Logger } from 'pino';
 import { createIdentityServices } from './identity/identity-services.ts';
@@ -22,6 +23,16 @@ import { rateLimitPlugin } from './rate-limit/rate-limit.plugin.ts';
 import { rateLimits, type RateLimitRule } from './rate-limit/rate-limiter.ts';
 import { chromaProbe, databaseProbe, natsProbe, type DependencyProbe } from './readiness/dependency-probe.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
+import { channelRoutes } from './inbox/channels.routes.ts';
+import { inboxRoutes } from './inbox/inbox.routes.ts';
+import { InboxService } from './inbox/inbox.service.ts';
+import { WebchatChannels } from './inbox/webchat-channels.ts';
+import type { PrincipalResolver } from './identity/principal-resolver.ts';
+import type { RateLimiter } from './rate-limit/rate-limiter.ts';
+import { realtimePlugin } from './realtime/realtime.plugin.ts';
+import type { WidgetLimits } from './realtime/widget.namespace.ts';
+import { widgetAssetsPlugin } from './widget/widget-assets.plugin.ts';
 
 export interface HubOptions {
   logger: Logger;
@@ -61,6 +72,12 @@ export interface HubOptions {
    * what a client claims, or per-address limits and the audit log's IPs could be chosen by it.
    */
   trustProxy?: boolean | number | string | string[];
+  /** The built widget script served at `/widget.js`; omitted means none is served. */
+  widgetFile?: string;
+  /** The demo workspace whose widget `/demo/store` embeds. */
+  demoTenantId?: string;
+  /** Overrides the widget's limits per visitor and address (tests use this). */
+  widgetLimits?: Partial<WidgetLimits>;
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -127,9 +144,47 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
     : []);
   await app.register(healthRoutes, { probes });
   if (services !== undefined) await app.register(identityPlugin, { services, cookieSecure });
+  if (services !== undefined && infrastructure !== undefined && secretKey !== undefined) {
+    await registerLiveInbox(app as unknown as FastifyInstance, { ...options, infrastructure, secretKey, resolver: services.resolver, rateLimiter: services.rateLimiter });
+  }
   if (options.dashboardDir !== undefined) await app.register(dashboardPlugin, { root: options.dashboardDir });
 
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * The live inbox: conversations over REST, canned responses, channels and conversation
+ * settings, the `/console` and `/widget` sockets, and the widget's script and demo page.
+ */
+async function registerLiveInbox(
+  app: FastifyInstance,
+  options: HubOptions & { infrastructure: NonNullable<HubOptions['infrastructure']>; secretKey: string; resolver: PrincipalResolver; rateLimiter: RateLimiter },
+): Promise<void> {
+  const { bus, orm } = options.infrastructure;
+  const inbox = new InboxService(bus, orm);
+  const channels = new WebchatChannels(orm, deriveKeys(options.secretKey));
+  await app.register(inboxRoutes, { inbox, bus });
+  await app.register(cannedResponseRoutes, { orm });
+  await app.register(channelRoutes, { orm, webchat: channels });
+  await app.register(realtimePlugin, {
+    bus,
+    orm,
+    logger: options.logger,
+    resolver: options.resolver,
+    inbox,
+    channels,
+    rateLimiter: options.rateLimiter,
+    trustProxy: options.trustProxy ?? false,
+    ...(options.widgetLimits ? { widgetLimits: options.widgetLimits } : {}),
+  });
+  if (options.widgetFile !== undefined) {
+    const { demoTenantId } = options;
+    await app.register(widgetAssetsPlugin, {
+      widgetFile: options.widgetFile,
+      demoKey: async () => demoTenantId === undefined ? undefined : withTenant(orm.em, demoTenantId, async (em) =>
+        (await em.execute<Array<{ public_key: string }>>(`select public_key from channels where type = 'webchat' order by created_at limit 1`))[0]?.public_key),
+    });
+  }
 }
 
 function trustNearestHops(hops: number): (address: string, hop: number) => boolean {

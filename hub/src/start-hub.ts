@@ -21,7 +21,7 @@ export interface RunningHub extends RunningRole {
  * over `SMTP_URL`, or to `DATA_DIR/mail` with its links logged; rate-limit counters live in
  * Redis when `REDIS_URL` is set (shared by every hub), in memory otherwise.
  */
-export async function startHub(config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningHub> {
+export async function startHub(config: AppConfig, logger: Logger, infrastructure: Infrastructure, extras: { demoTenantId?: string } = {}): Promise<RunningHub> {
   const hubLogger = logger.child({ component: 'hub' });
   if (config.secretKey === undefined) {
     throw new AppError('SB_ERR_CONFIG_INVALID', {
@@ -51,6 +51,8 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
       rateLimitStore,
       cookieSecure: config.cookieSecure,
       trustProxy: config.trustProxy,
+      widgetFile: resolve(config.widgetFile),
+      ...extras,
     });
     const address = await app.listen({ port: config.port, host: config.host });
     const running = app;

@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pg from 'pg';
 import { inject } from 'vitest';
 import { connectBus, type Bus } from '@switchboard/bus';
-import type { AuthenticatedSession, LoginResponse, Role } from '@switchboard/contracts';
+import { defaultConversationSettingsView, type AuthenticatedSession, type LoginResponse, type Role } from '@switchboard/contracts';
 import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase } from '@switchboard/dev';
 import { createMailer, type Mailer } from '@switchboard/mail';
@@ -252,6 +252,27 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'POST /api/v1/admin/tenants/:tenantId/reactivate': undefined,
     'POST /api/v1/admin/tenants/:tenantId/impersonate': { userId: ids.userId, minutes: 5 },
     'POST /api/v1/admin/impersonation/stop': undefined,
+    'GET /api/v1/conversations': undefined,
+    'GET /api/v1/conversations/counts': undefined,
+    'GET /api/v1/conversations/:id': undefined,
+    'GET /api/v1/conversations/:id/messages': undefined,
+    'POST /api/v1/conversations/:id/read': undefined,
+    'POST /api/v1/conversations/:id/claim': undefined,
+    'POST /api/v1/conversations/:id/release': undefined,
+    'POST /api/v1/conversations/:id/close': undefined,
+    'POST /api/v1/conversations/:id/reopen': undefined,
+    'POST /api/v1/conversations/:id/transfer': { agentId: ids.userId },
+    'POST /api/v1/conversations/:id/messages': { text: 'Hello from the walk', clientId: `walk_${unique}` },
+    'POST /api/v1/conversations/:id/notes': { text: 'A note from the walk' },
+    'GET /api/v1/canned-responses': undefined,
+    'POST /api/v1/canned-responses': { shortcut: `walk-${unique}`, text: 'Thanks for waiting!' },
+    'PUT /api/v1/canned-responses/:id': { shortcut: `walk-${unique}`, text: 'Thanks for waiting!' },
+    'DELETE /api/v1/canned-responses/:id': undefined,
+    'GET /api/v1/channels': undefined,
+    'GET /api/v1/channels/:id/identity-secret': undefined,
+    'PATCH /api/v1/channels/:id': { name: `Walked ${unique}` },
+    'GET /api/v1/conversation-settings': undefined,
+    'PUT /api/v1/conversation-settings': { ...defaultConversationSettingsView, handoffKeywords: ['refund'] },
   };
   if (!(route in samples)) throw new Error(`no sample request for ${route}: add one to sampleBody so the route walks cover it`);
   return samples[route];

@@ -8,8 +8,7 @@ import { Server, type Socket as ServerSocket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView, WidgetConfig } from '@switchboard/contracts';
 import { testLogger } from '@switchboard/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- @switchboard/cli does not export buildWidget yet; cli.ts is outside this change
-import { buildWidget } from '../../ops/cli/src/widget-build.ts';
+import { buildWidget } from '@switchboard/dev';
 import { accessPlugin } from '../src/plugins/access.plugin.ts';
 import { errorHandlerPlugin } from '../src/plugins/error-handler.plugin.ts';
 import { widgetAssetsPlugin } from '../src/widget/widget-assets.plugin.ts';

@@ -136,7 +136,7 @@ export class ConversationRuntime {
   async handleCommand(tenantId: string, command: ConversationCommandRequest): Promise<ConversationCommandReply> {
     const { orm } = this.options;
     const location = await withTenant(orm.em, tenantId, (em) => conversationStore.locate(em, command.conversationId));
-    if (!location) throw new AppError('SB_ERR_NOT_FOUND', { message: `Conversation ${command.conversationId} does not exist.` });
+    if (!location) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
     const write: AgentWrite | undefined = command.type === 'message' || command.type === 'note'
       ? { kind: command.type, agentId: command.agentId, agentName: command.agentName, text: command.text, clientId: command.clientId }
       : undefined;
@@ -148,7 +148,7 @@ export class ConversationRuntime {
     type Outcome = { refused: AppError } | { stored: StoredStep; emitted: ConversationEmitted[] };
     const outcome = await this.host.dispatch<Outcome>(
       keyOf(tenantId, location.channelId, location.externalChatId),
-      () => Promise.reject(new AppError('SB_ERR_NOT_FOUND', { message: `Conversation ${command.conversationId} has no state yet.` })),
+      () => Promise.reject(new AppError('SB_ERR_NOT_FOUND', { message: 'This conversation has no state yet.' })),
       eventFor(command),
       async ({ snapshot, emitted, version }) => {
         if (!emitted.some((event) => acceptedBy[command.type](event, command))) {
@@ -225,7 +225,7 @@ export class ConversationRuntime {
 
   private async currentView(tenantId: string, conversationId: string): Promise<ConversationCommandReply> {
     const view = await withTenant(this.options.orm.em, tenantId, (em) => conversationStore.view(em, conversationId));
-    if (!view) throw new AppError('SB_ERR_NOT_FOUND', { message: `Conversation ${conversationId} does not exist.` });
+    if (!view) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
     return { conversation: view.conversation };
   }
 

@@ -9,6 +9,7 @@ const usage = `usage: switchboard <command>
   connector   the connector role alone (npm run start:connector)
   services    only the embedded NATS, PostgreSQL and Chroma, printing their URLs (npm run services)
   bench       benchmarks, each against the raw cost of the same work (npm run bench)
+  build-widget  bundles the storefront widget into WIDGET_FILE (npm run build:widget)
 `;
 
 /** Dispatches a `switchboard` command; each role's own `main` validates the environment. */
@@ -25,6 +26,14 @@ export async function run(args: readonly string[]): Promise<void> {
       return (await import('@switchboard/connectors')).main(process.env);
     case 'services':
       return startServicesOnly(process.env);
+    case 'build-widget': {
+      const { buildWidget } = await import('@switchboard/dev');
+      const { resolve } = await import('node:path');
+      const out = resolve(process.env['WIDGET_FILE'] ?? 'dist/widget/widget.js');
+      const size = await buildWidget(process.cwd(), out);
+      process.stdout.write(`widget built: ${out} (${size.bytes} bytes, ${size.gzipBytes} gzipped)\n`);
+      return;
+    }
     case 'bench':
       return (await import('@switchboard/bench')).runBenchmarks(process.env);
     default:

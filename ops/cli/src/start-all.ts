@@ -5,7 +5,7 @@ import { startRunner } from '@switchboard/actors';
 import { loadConfig, type AppConfig } from '@switchboard/config';
 import { seedDemoTenant, startHub, type DemoTenant } from '@switchboard/hub';
 import { createLogger, exitOnStartupError, openInfrastructure, stopOnSignals, type Logger, type RunningRole } from '@switchboard/runtime';
-import { startEmbeddedServices, type EmbeddedServices } from '@switchboard/dev';
+import { buildWidget, startEmbeddedServices, type EmbeddedServices } from '@switchboard/dev';
 import { buildDashboardIfStale } from './dashboard-build.ts';
 import { loadOrCreateSecretKey } from './secret-key-file.ts';
 import { serviceLog } from './service-log.ts';
@@ -28,6 +28,8 @@ export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
     logger = createLogger({ level: config.logLevel, role: 'all' });
     const dashboardDir = resolve(config.dashboardDir);
     const dashboard = config.skipDashboardBuild ? Promise.resolve() : buildDashboardIfStale(workspaceRoot, dashboardDir, logger);
+    // esbuild bundles the widget in well under a second: always fresh.
+    const widget = config.skipDashboardBuild ? Promise.resolve() : buildWidget(workspaceRoot, resolve(config.widgetFile)).then(({ gzipBytes }) => logger?.info({ gzipBytes }, 'widget built'));
     services = await startEmbeddedServices({
       dataDir: resolve(config.dataDir),
       natsUrl: config.natsUrl,
@@ -48,7 +50,8 @@ export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
     roles.push(await startRunner(config, logger, infrastructure));
     roles.push(await startConnector(config, logger, infrastructure));
     await dashboard;
-    const hub = await startHub({ ...config, dashboardDir }, logger, infrastructure);
+    await widget;
+    const hub = await startHub({ ...config, dashboardDir }, logger, infrastructure, { demoTenantId: demo.tenantId });
     roles.push(hub);
     printBanner(config, hub.address, services, demo);
   } catch (error) {
@@ -71,6 +74,7 @@ function printBanner(config: AppConfig, address: string, services: EmbeddedServi
     `  Chroma      ${services.chromaUrl} (${origin('chroma')})`,
     `  Data        ${resolve(config.dataDir)}`,
     '',
+    `  Demo storefront with the chat widget: ${url}/demo/store`,
     `  Demo workspace "${demo.tenantName}": sign in at ${url}/login as`,
     ...demo.logins.map((login) => `    ${login.role.padEnd(6)} ${login.email}  password ${login.password}`),
     '  Stop with Ctrl-C.',

@@ -24,7 +24,9 @@ const checks = [
   { name: 'lint', args: [bin('eslint', 'bin/eslint.js'), '.', '--max-warnings=0'] },
   { name: 'typecheck (back end)', args: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'typecheck (console)', args: [bin('typescript', 'bin/tsc'), '-p', 'dashboard/tsconfig.app.json', '--noEmit'] },
+  { name: 'typecheck (widget)', args: [bin('typescript', 'bin/tsc'), '-p', 'widget/tsconfig.json', '--noEmit'] },
   { name: 'build (console)', args: [bin('@angular/cli', 'bin/ng.js'), 'build', 'dashboard'] },
+  { name: 'build (widget)', args: ['ops/cli/bin/switchboard.mjs', 'build-widget'] },
 ];
 
 // The module-boundary lint rule reads Nx's cached project graph and silently skips itself when

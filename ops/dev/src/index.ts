@@ -23,3 +23,4 @@ export { freePort, isPortFree, preferredOrFreePort } from './free-port.ts';
 export { waitFor, greetsWith, answersHttpOk, type WaitOptions } from './wait-for.ts';
 export { isProcessAlive, stopPid } from './process-stop.ts';
 export { startRedis, REDIS_INSTALL_HINT, type RedisServiceOptions } from './redis.service.ts';
+export { buildWidget } from './widget-build.ts';

@@ -24,6 +24,8 @@ export interface AppConfig {
   /** Fastify's `trustProxy`: false, a hop count, or the proxies' addresses. */
   trustProxy: boolean | number | string[];
   dashboardDir: string;
+  /** The built storefront widget script served at `/widget.js`. */
+  widgetFile: string;
   shutdownTimeoutMs: number;
   skipDashboardBuild: boolean;
 }
@@ -118,6 +120,7 @@ export function loadConfig(env: Env): AppConfig {
     cookieSecure,
     trustProxy,
     dashboardDir: text('DASHBOARD_DIR') ?? 'dist/dashboard/browser',
+    widgetFile: text('WIDGET_FILE') ?? 'dist/widget/widget.js',
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     skipDashboardBuild: boolean('SKIP_DASHBOARD_BUILD'),
   };

@@ -26,6 +26,7 @@ export const envVariables = [
   { name: 'COOKIE_SECURE', description: 'Mark session cookies `Secure` (HTTPS only). Defaults to true when `PUBLIC_URL` is https.', defaultValue: 'auto' },
   { name: 'TRUST_PROXY', description: 'Which proxies may set `X-Forwarded-For` (the client address used by rate limits and the audit log): `false`, a hop count such as `1`, or comma-separated addresses/CIDRs of your load balancers. `true` trusts anyone and lets clients pick their own address.', defaultValue: 'false' },
   { name: 'DASHBOARD_DIR', description: 'Folder with the built console served at `/`.', defaultValue: 'dist/dashboard/browser' },
+  { name: 'WIDGET_FILE', description: 'The built storefront chat widget served at `/widget.js` (`npm start` builds it).', defaultValue: 'dist/widget/widget.js' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
   { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },
 ] as const satisfies readonly EnvVariable[];

@@ -12,4 +12,5 @@ export * from './identity/permissions.ts';
 export * from './identity/identity.schemas.ts';
 export * from './ai.ts';
 export * from './conversation-commands.ts';
+export * from './live-signals.ts';
 export * from './inbox/inbox.schemas.ts';

@@ -10,6 +10,7 @@ import { domainEventTypes, type BusMessageType, type DomainEventType } from './b
  *  sb.evt.<tenant>.<event type>       domain events for hubs and modules (JetStream)
  *  sb.parked.<original subject>       payloads a consumer refused, with the reason in headers
  *  sb.req.<service>.<tenant>          core request/reply queries (e.g. the AI actor)
+ *  sb.live.<tenant>                   transient signals between hubs: typing, presence (core NATS)
  */
 export const subjects = {
   inbound: (tenantId: string, channelId: string) => `sb.in.${token(tenantId)}.${token(channelId)}`,
@@ -19,8 +20,11 @@ export const subjects = {
   parked: (originalSubject: string) => `sb.parked.${originalSubject}`,
   /** Core NATS request subject of a service (e.g. `ai`) for one tenant. */
   request: (service: string, tenantId: string) => `sb.req.${token(service)}.${token(tenantId)}`,
+  /** Transient signals (typing, presence) every hub relays to its sockets; lost if nobody listens. */
+  live: (tenantId: string) => `sb.live.${token(tenantId)}`,
   /** Wildcards for consumers and stream definitions. */
   all: {
+    live: 'sb.live.*',
     inbound: 'sb.in.>',
     outbound: 'sb.out.>',
     delivery: 'sb.dlv.>',

@@ -195,3 +195,13 @@ export const WidgetConfig = Type.Object(
 export type WidgetConfig = Static<typeof WidgetConfig>;
 
 export const WidgetKeyParams = Type.Object({ key: Type.String({ minLength: 8, maxLength: 128 }) }, { additionalProperties: false });
+
+/** What a new tenant's conversations and bot do until an admin changes them. */
+export const defaultConversationSettingsView: ConversationSettingsView = {
+  handoffKeywords: [],
+  agentInactivityMinutes: 15,
+  handoffMessage: "I'm connecting you with a member of our team. They will reply here shortly.",
+  fallbackMessage: "Sorry, I couldn't answer just now. I'm asking a member of our team to help you.",
+  greeting: 'Hello! How can I help you today?',
+  faq: [],
+};

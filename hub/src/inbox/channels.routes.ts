@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  ChannelList,
+  ChannelView,
+  ConversationSettingsView,
+  IdParams,
+  UpdateWebchatChannelRequest,
+  WidgetConfig,
+  WidgetKeyParams,
+  type ChannelType,
+} from '@switchboard/contracts';
+import { withTenant, type Orm } from '@switchboard/db';
+import { AppError } from '@switchboard/errors';
+import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
+import { principalOf } from '../identity/me.routes.ts';
+import { inboxActorOf } from './inbox.service.ts';
+import type { WebchatChannels } from './webchat-channels.ts';
+
+interface ChannelRow {
+  id: string;
+  type: ChannelType;
+  name: string;
+  public_key: string | null;
+  allowed_origins: string[];
+  settings: { enforceIdentity?: boolean } | null;
+  status: string;
+  last_activity_at: Date | null;
+  created_at: Date;
+}
+
+const channelView = (row: ChannelRow): ChannelView => ({
+  id: row.id,
+  type: row.type,
+  name: row.name,
+  ...(row.public_key ? { publicKey: row.public_key } : {}),
+  allowedOrigins: row.allowed_origins,
+  enforceIdentity: row.settings?.enforceIdentity === true,
+  status: row.status,
+  ...(row.last_activity_at ? { lastActivityAt: new Date(row.last_activity_at).toISOString() } : {}),
+  createdAt: new Date(row.created_at).toISOString(),
+});
+
+export interface ChannelRoutesOptions {
+  orm: Orm;
+  webchat: WebchatChannels;
+}
+
+/**
+ * `/api/v1/channels` (a tenant's channels; the webchat one with its public key and, for admins,
+ * its identity secret), `/api/v1/conversation-settings` (handoff and inactivity rules, bot
+ * messages, FAQ) and the widget's public `GET /api/v1/widget/:key/config`.
+ */
+export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat }) => {
+  const inTenant = <T>(request: Parameters<typeof principalOf>[0], work: (em: EntityManager, tenantId: string) => Promise<T>) => {
+    const { tenantId } = inboxActorOf(principalOf(request));
+    return withTenant(orm.em, tenantId, (em) => work(em, tenantId));
+  };
+
+  app.get('/api/v1/channels', {
+    config: { access: 'channel.read' },
+    schema: { tags: ['channels'], summary: "The workspace's channels; the webchat channel carries the widget's public key", response: { 200: ChannelList } },
+  }, async (request) => ({
+    items: (await inTenant(request, (em) => em.execute<ChannelRow[]>('select * from channels order by created_at'))).map(channelView),
+  }));
+
+  app.get('/api/v1/channels/:id/identity-secret', {
+    config: { access: 'channel.manage' },
+    schema: { tags: ['channels'], summary: "The webchat channel's secret for signing storefront identities (HMAC-SHA256 of the customer id, hex)", params: IdParams },
+  }, async (request) => {
+    await inTenant(request, async (em) => {
+      const [row] = await em.execute<Array<{ id: string }>>(`select id from channels where id = ? and type = 'webchat'`, [request.params.id]);
+      if (!row) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No webchat channel has this id.' });
+    });
+    return { identitySecret: webchat.identitySecret(request.params.id) };
+  });
+
+  app.patch('/api/v1/channels/:id', {
+    config: { access: 'channel.manage' },
+    schema: { tags: ['channels'], summary: "Change a webchat channel's name, allowed origins or identity enforcement", params: IdParams, body: UpdateWebchatChannelRequest, response: { 200: ChannelView } },
+  }, async (request) => {
+    const { name, allowedOrigins, enforceIdentity } = request.body;
+    const updated = await inTenant(request, async (em, tenantId) => {
+      const [row] = await em.execute<ChannelRow[]>(
+        `update channels set name = coalesce(?, name), allowed_origins = coalesce(?::text[], allowed_origins),
+           settings = case when ?::boolean is null then settings else jsonb_set(settings, '{enforceIdentity}', to_jsonb(?::boolean)) end,
+           updated_at = now()
+         where id = ? and type = 'webchat' returning *`,
+        [name ?? null, allowedOrigins ?? null, enforceIdentity ?? null, enforceIdentity ?? null, request.params.id],
+      );
+      if (!row) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No webchat channel has this id.' });
+      recordAudit(em, auditActorOf(request), { action: 'channel.updated', tenantId, targetType: 'channel', targetId: row.id, metadata: { ...request.body } });
+      await em.flush();
+      return row;
+    });
+    webchat.forget(updated.public_key);
+    return channelView(updated);
+  });
+
+  app.get('/api/v1/conversation-settings', {
+    config: { access: 'conversation.read' },
+    schema: { tags: ['bot'], summary: 'How conversations hand off and time out, and what the bot says', response: { 200: ConversationSettingsView } },
+  }, async (request) => inTenant(request, async (em) => {
+    const [row] = await em.execute<Array<{ conversation_settings: unknown }>>('select conversation_settings from tenants');
+    return webchat.settingsView(row?.conversation_settings);
+  }));
+
+  app.put('/api/v1/conversation-settings', {
+    config: { access: 'bot.manage' },
+    schema: { tags: ['bot'], summary: 'Change handoff keywords, agent inactivity, bot messages and FAQ', body: ConversationSettingsView, response: { 200: ConversationSettingsView } },
+  }, async (request) => inTenant(request, async (em, tenantId) => {
+    await em.execute('update tenants set conversation_settings = ?, updated_at = now() where id = ?', [JSON.stringify(request.body), tenantId]);
+    recordAudit(em, auditActorOf(request), { action: 'conversation_settings.updated', tenantId, targetType: 'tenant', targetId: tenantId });
+    await em.flush();
+    return request.body;
+  }));
+
+  app.get('/api/v1/widget/:key/config', {
+    config: { access: 'public' },
+    schema: { tags: ['widget'], summary: "What the storefront widget shows before it connects: the workspace's name, colour and welcome", params: WidgetKeyParams, response: { 200: WidgetConfig } },
+  }, async (request, reply) => {
+    const channel = await webchat.byKey(request.params.key);
+    if (!channel) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No chat widget has this key; copy the snippet from the Channels page again.' });
+    void reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60');
+    return webchat.widgetConfig(channel);
+  });
+};
