@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWidget } from '@switchboard/dev';
+import { hashPassword } from '@switchboard/security';
+import { LiveStack, password } from './support/live-stack.ts';
+
+// The product as its two kinds of people use it: a shopper on the demo storefront chatting in the
+// widget, and an agent in the console in another browser context, on the real hub, runner,
+// nats-server and PostgreSQL, in Debian's Chromium. `npm test` builds the console first.
+const root = resolve(import.meta.dirname, '../../..');
+const dashboardDir = resolve(root, 'dist/dashboard/browser');
+/** Every wait is bounded: a broken step fails in this long, not at the test's timeout. */
+const wait = { timeout: 15_000 };
+
+// `build()` reads the demo tenant's id once, at start, but looks its webchat key up per request:
+// so the id is chosen here and the tenant is inserted under it once the stack is up.
+const demoTenantId = randomUUID();
+const agent = { name: 'Nadia Haddad', email: `nadia-${randomUUID().slice(0, 8)}@example.test` };
+
+let stack: LiveStack;
+let workDir: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(resolve(dashboardDir, 'index.html'))) {
+    throw new Error(`no console build in ${dashboardDir}: run \`npm run build:dashboard\` (npm test does it)`);
+  }
+  // The widget is built from the current source into a directory of this file's own, so a
+  // concurrent build of dist/widget cannot hand it half a file.
+  workDir = await mkdtemp(join(tmpdir(), 'sb-live-chat-'));
+  const widgetFile = join(workDir, 'widget.js');
+  await buildWidget(root, widgetFile);
+  stack = await LiveStack.start({ dashboardDir, widgetFile, demoTenantId });
+  await seedDemoStore();
+  browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
+});
+
+/**
+ * The demo store as `seedDemoTenant` makes it (tenant, which a trigger gives its webchat channel,
+ * and a member who can sign in), under the id the hub was started with.
+ */
+async function seedDemoStore(): Promise<void> {
+  await stack.sql('insert into tenants (id, name, slug) values ($1, $2, $3)', [demoTenantId, 'Demo Store', `demo-store-${demoTenantId.slice(0, 6)}`]);
+  const [user] = await stack.sql<{ id: string }>(
+    'insert into users (email, name, password_hash, email_verified_at) values ($1, $2, $3, now()) returning id',
+    [agent.email, agent.name, await hashPassword(password)],
+  );
+  await stack.sql(`insert into memberships (tenant_id, user_id, role) values ($1, $2, 'agent')`, [demoTenantId, user?.id]);
+}
+
+/** Collects uncaught errors, so a broken page fails the test even when it looks right. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Waits until `locator` matches exactly `count` elements. */
+async function expectCount(locator: Locator, count: number, what: string): Promise<void> {
+  await expect.poll(() => locator.count(), { ...wait, message: what }).toBe(count);
+}
+
+describe('a live chat in two browsers', () => {
+  it('passes a shopper from the bot to an agent who claims, answers as themselves and releases the chat, after which the bot answers again', async () => {
+    // ── the agent signs in to the console and watches the Bot tab ──
+    const agentPage = await (await browser.newContext()).newPage();
+    const agentErrors = watchErrors(agentPage);
+    await agentPage.goto(`${stack.url}/inbox`);
+    await agentPage.getByTestId('login-form').waitFor(wait);
+    await agentPage.getByLabel('Email').fill(agent.email);
+    await agentPage.getByLabel('Password').fill(password);
+    await agentPage.getByTestId('login-submit').click();
+    await agentPage.getByTestId('tab-bot').click(wait);
+    await agentPage.getByTestId('inbox-empty').waitFor(wait);
+    // The console's live link is up (the toggle is enabled only then), so what follows arrives live.
+    await agentPage.locator('[data-testid=presence-toggle]:enabled', { hasText: 'Online' }).waitFor(wait);
+
+    // ── the shopper opens the chat on the storefront and writes ──
+    const shopPage = await (await browser.newContext()).newPage();
+    const shopErrors = watchErrors(shopPage);
+    await shopPage.goto(`${stack.url}/demo/store`);
+    await shopPage.getByTestId('sb-launcher').click(wait);
+    await shopPage.getByTestId('sb-panel').waitFor(wait);
+    const widgetMessages = (kind: string) => shopPage.locator(`[data-testid=sb-message][data-author-kind=${kind}]`);
+    await shopPage.getByTestId('sb-input').fill('Hello, do you ship to Spain?');
+    await shopPage.getByTestId('sb-send').click();
+    await widgetMessages('bot').first().waitFor(wait);
+
+    // ── the agent sees the conversation appear in the Bot tab without reloading, and reads it ──
+    const row = agentPage.getByTestId('conversation-row');
+    await row.first().waitFor(wait);
+    await expectCount(row, 1, 'one conversation in the Bot tab');
+    const conversationId = (await row.getAttribute('data-conversation-id')) ?? '';
+    expect(conversationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await row.getAttribute('data-status')).toBe('bot');
+    await row.click();
+    const timeline = (kind: string) => agentPage.locator(`[data-testid=timeline-message][data-author-kind=${kind}]`);
+    await timeline('customer').filter({ hasText: 'Hello, do you ship to Spain?' }).waitFor(wait);
+    await timeline('bot').first().waitFor(wait);
+
+    // ── the shopper asks for a person: the conversation moves, live, to the agent's Waiting tab ──
+    await agentPage.getByTestId('tab-awaiting').click();
+    await agentPage.getByTestId('inbox-empty').waitFor(wait);
+    await shopPage.getByTestId('sb-input').fill('I want to talk to a human');
+    await shopPage.getByTestId('sb-send').click();
+    await agentPage.locator(`[data-testid=conversation-row][data-conversation-id="${conversationId}"][data-status=awaiting_agent]`).waitFor(wait);
+    await expect.poll(() => agentPage.getByTestId('count-awaiting').textContent(), wait).toBe('1');
+    await expect.poll(() => agentPage.getByTestId('count-bot').textContent(), wait).toBe('0');
+    await timeline('customer').filter({ hasText: 'I want to talk to a human' }).waitFor(wait);
+    // The bot says it is fetching someone; counted before the claim, so a late notice is not taken for chatter.
+    await expectCount(widgetMessages('bot'), 2, "the bot's handoff notice in the widget");
+
+    // ── the agent claims it and answers ──
+    await agentPage.getByTestId('claim-button').click(wait);
+    await agentPage.getByTestId('release-button').waitFor(wait);
+    await agentPage.locator('[data-testid=conversation-status][data-status=agent]').waitFor(wait);
+    await widgetMessages('system').filter({ hasText: `${agent.name} joined the chat` }).waitFor(wait);
+    // The shopper writes while the agent holds the chat; the bot must stay silent from here on.
+    const botAnswersBefore = await widgetMessages('bot').count();
+    await shopPage.getByTestId('sb-input').fill('How much is shipping?');
+    await shopPage.getByTestId('sb-send').click();
+    await timeline('customer').filter({ hasText: 'How much is shipping?' }).waitFor(wait);
+    await agentPage.getByTestId('composer-input').fill('Shipping to Spain is 9 euros.');
+    await agentPage.getByTestId('composer-send').click();
+    await timeline('agent').filter({ hasText: 'Shipping to Spain is 9 euros.' }).waitFor(wait);
+
+    // ── the shopper sees the answer under the agent's name, and no word from the bot ──
+    const reply = widgetMessages('agent').filter({ hasText: 'Shipping to Spain is 9 euros.' });
+    await reply.waitFor(wait);
+    expect(await reply.getByTestId('sb-agent-name').textContent()).toBe(agent.name);
+    expect(await widgetMessages('bot').count()).toBe(botAnswersBefore);
+    // Nor in the store: the bot wrote nothing after the question the agent answered.
+    const botAfterClaim = await stack.sql(
+      `select 1 from messages where conversation_id = $1 and author_kind = 'bot' and created_at > (select created_at from messages where conversation_id = $1 and text = 'How much is shipping?')`,
+      [conversationId],
+    );
+    expect(botAfterClaim).toEqual([]);
+
+    // ── the agent releases the chat; the bot answers the shopper's next message ──
+    await agentPage.getByTestId('release-button').click();
+    await agentPage.locator('[data-testid=conversation-status][data-status=bot]').waitFor(wait);
+    await shopPage.getByTestId('sb-input').fill('Thanks! And do you sell gift cards?');
+    await shopPage.getByTestId('sb-send').click();
+    await expectCount(widgetMessages('bot'), botAnswersBefore + 1, "the bot's answer after the release");
+    await timeline('customer').filter({ hasText: 'Thanks! And do you sell gift cards?' }).waitFor(wait);
+    await expectCount(timeline('bot'), botAnswersBefore + 1, "the bot's answers in the console");
+
+    expect(shopErrors).toEqual([]);
+    expect(agentErrors).toEqual([]);
+  });
+});
