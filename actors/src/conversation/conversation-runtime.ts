@@ -5,6 +5,7 @@ import {
   AiRequest,
   subjects,
   type BusEnvelope,
+  type ChannelType,
   type ConversationCommandReply,
   type ConversationCommandRequest,
   type MessageView,
@@ -27,6 +28,19 @@ export interface ConversationRuntimeOptions {
   idleMs?: number;
   /** At most this many live actors (default 10 000). */
   maxLive?: number;
+}
+
+interface UnsentReply {
+  tenant_id: string;
+  id: string;
+  conversation_id: string;
+  channel_id: string;
+  channel_type: ChannelType;
+  external_chat_id: string;
+  text: string | null;
+  author_kind: MessageView['author']['kind'];
+  author_id: string | null;
+  author_name: string | null;
 }
 
 type ChatKey = [tenantId: string, channelId: string, externalChatId: string];
@@ -168,10 +182,11 @@ export class ConversationRuntime {
   }
 
   /**
-   * Releases agents whose inactivity deadline passed, and wakes conversations whose bot answer
-   * was in flight when a runner died (older than `stalledAfterSeconds`), so it is given once.
+   * Releases agents whose inactivity deadline passed, wakes conversations whose bot answer was
+   * in flight when a runner died (older than `stalledAfterSeconds`), so it is given once, and
+   * publishes again replies stored but never published (same `Nats-Msg-Id`, so at most once).
    */
-  async sweep(stalledAfterSeconds: number): Promise<{ released: number; resumed: number }> {
+  async sweep(stalledAfterSeconds: number): Promise<{ released: number; resumed: number; republished: number }> {
     const em = this.options.orm.em.fork();
     const lapsed = await em.execute<Array<{ id: string; tenant_id: string; channel_id: string; external_chat_id: string }>>('select * from lapsed_agent_claims(100)');
     let released = 0;
@@ -199,7 +214,23 @@ export class ConversationRuntime {
       await this.host.touch(key, () => this.newInput(row.tenant_id));
       resumed += 1;
     }
-    return { released, resumed };
+    // Republishing is harmless within JetStream's two-minute dedupe window, so a short wait
+    // suffices (none at start-up, when nothing of this runner can be in flight).
+    const unsent = await em.execute<UnsentReply[]>('select * from unsent_replies(?, 100)', [Math.min(stalledAfterSeconds, 5)]);
+    await Promise.all(unsent.map((row) => this.options.bus.publish(
+      createEnvelope('outbound.message', row.tenant_id, {
+        messageId: row.id,
+        conversationId: row.conversation_id,
+        channelId: row.channel_id,
+        channelType: row.channel_type,
+        externalChatId: row.external_chat_id,
+        ...(row.text !== null ? { text: row.text } : {}),
+        attachments: [],
+        author: { kind: row.author_kind, ...(row.author_id ? { id: row.author_id } : {}), ...(row.author_name ? { name: row.author_name } : {}) },
+      }),
+      { channelId: row.channel_id, msgId: `reply:${row.id}` },
+    )));
+    return { released, resumed, republished: unsent.length };
   }
 
   stop(): Promise<void> {

@@ -18,16 +18,19 @@ export async function startDeliveryPipeline(bus: Bus, orm: Orm): Promise<Consume
     handler: async (envelope) => {
       const report = envelope.data;
       const updated = await withTenant(orm.em, envelope.tenantId, async (em) => {
-        const rows = await em.execute<Parameters<typeof toMessageView>[0][]>(
-          `update messages set status = ?, failure_reason = ?
-           where id = ? and (case status ${Object.entries(rank).map(([status, value]) => `when '${status}' then ${value}`).join(' ')} end) < ?
-           returning id, conversation_id, direction, author_kind, author_id, author_name, text, attachments, is_private, status, failure_reason, created_at`,
+        const rows = await em.execute<Array<Parameters<typeof toMessageView>[0] & { route_channel_id: string; route_chat_id: string }>>(
+          `update messages m set status = ?, failure_reason = ?
+           from conversations c
+           where m.id = ? and c.id = m.conversation_id
+             and (case m.status ${Object.entries(rank).map(([status, value]) => `when '${status}' then ${value}`).join(' ')} end) < ?
+           returning m.id, m.conversation_id, m.direction, m.author_kind, m.author_id, m.author_name, m.text, m.attachments, m.is_private,
+             m.status, m.failure_reason, m.created_at, c.channel_id as route_channel_id, c.external_chat_id as route_chat_id`,
           [report.status, report.failureReason ?? null, report.messageId, rank[report.status]],
         );
-        return rows.map(toMessageView);
+        return rows.map((row) => ({ message: toMessageView(row), route: { channelId: row.route_channel_id, externalChatId: row.route_chat_id } }));
       });
-      for (const message of updated) {
-        await bus.publish(createEnvelope('message.updated', envelope.tenantId, { message: message satisfies MessageView }, { traceId: envelope.traceId }));
+      for (const { message, route } of updated) {
+        await bus.publish(createEnvelope('message.updated', envelope.tenantId, { message: message satisfies MessageView, route }, { traceId: envelope.traceId }));
       }
     },
   });

@@ -1,5 +1,5 @@
 import { createEnvelope, streamDefinitions, type Bus, type ConsumerHandle } from '@switchboard/bus';
-import { subjects } from '@switchboard/contracts';
+import { subjects, type ChannelType } from '@switchboard/contracts';
 import type { Logger } from 'pino';
 import { PermanentSendError, type Connector } from './connector.ts';
 
@@ -7,7 +7,7 @@ export interface OutboundDispatcherOptions {
   bus: Bus;
   logger: Logger;
   /** The connector holding a channel on this node, or undefined when another node holds it. */
-  connectorFor: (channelId: string) => Connector | undefined;
+  connectorFor: (channelId: string, channelType: ChannelType) => Connector | undefined;
   /** Durable consumer name; one per node group sharing the work. */
   durable: string;
   /** Attempts before a send is reported failed (default 5). */
@@ -44,7 +44,7 @@ export async function startOutboundDispatcher(options: OutboundDispatcherOptions
     retryDelayMs: retryDelay,
     handler: async (envelope, context) => {
       const message = envelope.data;
-      const connector = options.connectorFor(message.channelId);
+      const connector = options.connectorFor(message.channelId, message.channelType);
       if (connector === undefined) {
         // Not held here: leave it for the node that holds the channel (or the next lease holder).
         throw new Error(`channel ${message.channelId} is not held by this node`);

@@ -29,7 +29,7 @@ afterAll(async () => {
 async function visitorWrites(workspace: Workspace, text: string, ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`) {
   const id = visitorId();
   const widget = await stack.visitor({ key: workspace.widgetKey, visitorId: id, name: 'Salma', visit: { pageUrl: 'https://shop.example/tea?utm_source=ig', utm: { utm_source: 'ig' } } }, { 'x-forwarded-for': ip });
-  const seen = record(widget, ['session.ready', 'message.created', 'agent.joined', 'agent.left', 'typing.started']);
+  const seen = record(widget, ['session.ready', 'message.created', 'message.updated', 'agent.joined', 'agent.left', 'typing.started']);
   const sent = await command<{ id: string }>(widget, 'message.send', { text, clientId: clientId() });
   const conversationId = await eventually(async () => (await stack.sql<{ conversation_id: string }>('select conversation_id from messages where id = $1', [sent.id]))[0]?.conversation_id, 'the stored message');
   return { widget, seen, sent, conversationId, visitorId: id };
@@ -47,6 +47,8 @@ describe('live conversations end to end', () => {
     expect(created.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.data.conversation).toMatchObject({ id: conversationId, status: 'bot', channelType: 'webchat', contactName: 'Salma' });
     await eventually(() => messages(seen).some((message) => message.author.kind === 'bot'), "the bot's reply in the widget");
+    // The webchat connector reports the reply sent, and the widget hears of it.
+    await eventually(() => messages(seen, 'message.updated').some((message) => message.author.kind === 'bot' && message.status === 'sent'), 'the reply reported sent');
     expect(messages(seen).map((message) => message.author.kind)).toEqual(['customer', 'bot']);
     const [visit] = await stack.sql<{ visit: unknown }>('select visit from conversations where id = $1', [conversationId]);
     expect(visit?.visit).toMatchObject({ pageUrl: 'https://shop.example/tea?utm_source=ig', utm: { utm_source: 'ig' } });

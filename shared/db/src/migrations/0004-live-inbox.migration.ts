@@ -121,5 +121,36 @@ export class Migration0004LiveInbox extends Migration {
       end $$;`);
     this.addSql('revoke all on function stalled_bot_answers(integer, integer) from public;');
     this.addSql(`grant execute on function stalled_bot_answers(integer, integer) to ${app};`);
+
+    // The outbox half of a step: a reply stored but never published (the runner died between
+    // its commit and its publish) is still 'pending' after a while; the sweeper publishes it
+    // once more under the same Nats-Msg-Id, which JetStream drops if the first publish happened.
+    this.addSql('alter table messages add column republished_at timestamptz;');
+    this.addSql(`create index messages_pending_outbound on messages (created_at)
+      where status = 'pending' and direction = 'outbound' and not is_private and republished_at is null;`);
+    this.addSql(`create function unsent_replies(p_older_than_seconds integer, p_limit integer)
+      returns table (tenant_id uuid, id uuid, conversation_id uuid, channel_id uuid, channel_type text, external_chat_id text,
+        text text, author_kind text, author_id uuid, author_name text)
+      language plpgsql volatile security definer set search_path = public, pg_temp
+      as $$
+      declare
+        previous text := current_setting('app.platform', true);
+      begin
+        perform set_config('app.platform', 'on', true);
+        return query with due as (
+            select m.id from messages m
+            where m.status = 'pending' and m.direction = 'outbound' and not m.is_private and m.republished_at is null
+              and m.created_at < now() - make_interval(secs => p_older_than_seconds)
+            order by m.created_at limit p_limit for update skip locked
+          ), marked as (
+            update messages m set republished_at = now() from due where m.id = due.id returning m.*
+          )
+          select m.tenant_id, m.id, m.conversation_id, m.channel_id, ch.type, c.external_chat_id,
+            m.text, m.author_kind, m.author_id, m.author_name
+          from marked m join conversations c on c.id = m.conversation_id join channels ch on ch.id = m.channel_id;
+        perform set_config('app.platform', coalesce(previous, ''), true);
+      end $$;`);
+    this.addSql('revoke all on function unsent_replies(integer, integer) from public;');
+    this.addSql(`grant execute on function unsent_replies(integer, integer) to ${app};`);
   }
 }
