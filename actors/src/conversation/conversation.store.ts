@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inboundMessageId } from '@switchboard/bus';
-import type { ChannelType, ConversationStatus, ConversationView, InboundMessage, MessageView } from '@switchboard/contracts';
+import type { ConversationStatus, ConversationView, InboundMessage, MessageView } from '@switchboard/contracts';
+import { messageColumns, toConversationView, toMessageView, type ConversationRow, type MessageRow } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import type { Snapshot } from 'xstate';
 import type { StoredSnapshot } from '../runtime/actor-host.ts';
@@ -20,35 +21,9 @@ export class StaleConversation extends AppError {
   }
 }
 
-interface ConversationRow {
-  id: string;
-  channel_id: string;
-  channel_type: ChannelType;
-  status: ConversationStatus;
-  contact_name: string | null;
-  assigned_agent_id: string | null;
-  last_message_at: Date | null;
-  last_message_preview: string | null;
-  unread_count: number;
-  created_at: Date;
-  updated_at: Date;
+interface StoredConversationRow extends ConversationRow {
   external_chat_id: string;
   version: number;
-}
-
-export interface MessageRow {
-  id: string;
-  conversation_id: string;
-  direction: 'inbound' | 'outbound';
-  author_kind: MessageView['author']['kind'];
-  author_id: string | null;
-  author_name: string | null;
-  text: string | null;
-  attachments: MessageView['attachments'];
-  is_private: boolean;
-  status: MessageView['status'];
-  failure_reason: string | null;
-  created_at: Date;
 }
 
 export interface StoredStep {
@@ -79,42 +54,9 @@ const statusOf = (snapshot: MachineSnapshot): ConversationStatus => {
 
 const preview = (text: string | undefined) => (text ?? '').slice(0, 280);
 
-export const messageColumns = `id, conversation_id, direction, author_kind, author_id, author_name, text, attachments, is_private, status, failure_reason, created_at`;
 export const conversationSelect = `select c.id, c.channel_id, ch.type as channel_type, c.status, ct.name as contact_name, c.assigned_agent_id,
   c.last_message_at, c.last_message_preview, c.unread_count, c.created_at, c.updated_at, c.external_chat_id, c.version
   from conversations c join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id`;
-
-export function toMessageView(row: MessageRow): MessageView {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    direction: row.direction,
-    author: { kind: row.author_kind, ...(row.author_id ? { id: row.author_id } : {}), ...(row.author_name ? { name: row.author_name } : {}) },
-    ...(row.text !== null ? { text: row.text } : {}),
-    attachments: row.attachments,
-    isPrivate: row.is_private,
-    status: row.status,
-    ...(row.failure_reason ? { failureReason: row.failure_reason } : {}),
-    createdAt: new Date(row.created_at).toISOString(),
-  };
-}
-
-export function toConversationView(row: ConversationRow): ConversationView {
-  const iso = (value: Date | null) => (value ? new Date(value).toISOString() : undefined);
-  return {
-    id: row.id,
-    channelId: row.channel_id,
-    channelType: row.channel_type,
-    status: row.status,
-    ...(row.contact_name ? { contactName: row.contact_name } : {}),
-    ...(row.assigned_agent_id ? { assignedAgentId: row.assigned_agent_id } : {}),
-    ...(row.last_message_at ? { lastMessageAt: iso(row.last_message_at) } : {}),
-    ...(row.last_message_preview ? { lastMessagePreview: row.last_message_preview } : {}),
-    unreadCount: row.unread_count,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
-}
 
 /**
  * The conversation tables as the runner writes them, always inside a tenant scope (row-level
@@ -229,7 +171,7 @@ export const conversationStore = {
   },
 
   async view(em: EntityManager, conversationId: string): Promise<{ conversation: ConversationView; externalChatId: string; version: number } | undefined> {
-    const [row] = await em.execute<ConversationRow[]>(`${conversationSelect} where c.id = ?`, [conversationId]);
+    const [row] = await em.execute<StoredConversationRow[]>(`${conversationSelect} where c.id = ?`, [conversationId]);
     return row ? { conversation: toConversationView(row), externalChatId: row.external_chat_id, version: row.version } : undefined;
   },
 

@@ -1,7 +1,6 @@
 import { createEnvelope, streamDefinitions, type Bus, type ConsumerHandle } from '@switchboard/bus';
 import type { DeliveryStatus, MessageView } from '@switchboard/contracts';
-import { withTenant, type Orm } from '@switchboard/db';
-import { toMessageView } from './conversation.store.ts';
+import { toMessageView, withTenant, type Orm } from '@switchboard/db';
 
 // A report never moves a message backwards (a late "sent" after "read" changes nothing).
 const rank: Record<DeliveryStatus, number> = { received: 0, pending: 1, sent: 2, delivered: 3, read: 4, failed: 5 };

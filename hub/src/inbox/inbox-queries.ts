@@ -1,77 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ChannelType, ConversationListQuery, ConversationPage, ConversationStatus, ConversationView, InboxCounts, MessagePage, MessageView } from '@switchboard/contracts';
+import type { ConversationListQuery, ConversationPage, ConversationView, InboxCounts, MessagePage } from '@switchboard/contracts';
+import { messageColumns, toConversationView, toMessageView, type ConversationRow, type MessageRow } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 
-interface ConversationRow {
-  id: string;
-  channel_id: string;
-  channel_type: ChannelType;
-  status: ConversationStatus;
-  contact_name: string | null;
-  assigned_agent_id: string | null;
-  last_message_at: Date | null;
-  last_message_preview: string | null;
-  unread_count: number;
-  created_at: Date;
-  updated_at: Date;
+interface ListedConversationRow extends ConversationRow {
   sort_at: Date;
-}
-
-interface MessageRow {
-  id: string;
-  conversation_id: string;
-  direction: 'inbound' | 'outbound';
-  author_kind: MessageView['author']['kind'];
-  author_id: string | null;
-  author_name: string | null;
-  text: string | null;
-  attachments: MessageView['attachments'];
-  is_private: boolean;
-  status: MessageView['status'];
-  failure_reason: string | null;
-  created_at: Date;
 }
 
 const conversationColumns = `c.id, c.channel_id, ch.type as channel_type, c.status, ct.name as contact_name, c.assigned_agent_id,
   c.last_message_at, c.last_message_preview, c.unread_count, c.created_at, c.updated_at, coalesce(c.last_message_at, c.created_at) as sort_at`;
 const conversationFrom = 'from conversations c join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id';
-const messageColumns = 'id, conversation_id, direction, author_kind, author_id, author_name, text, attachments, is_private, status, failure_reason, created_at';
 
 const iso = (value: Date) => new Date(value).toISOString();
 
-export function conversationView(row: ConversationRow): ConversationView {
-  return {
-    id: row.id,
-    channelId: row.channel_id,
-    channelType: row.channel_type,
-    status: row.status,
-    ...(row.contact_name ? { contactName: row.contact_name } : {}),
-    ...(row.assigned_agent_id ? { assignedAgentId: row.assigned_agent_id } : {}),
-    ...(row.last_message_at ? { lastMessageAt: iso(row.last_message_at) } : {}),
-    ...(row.last_message_preview ? { lastMessagePreview: row.last_message_preview } : {}),
-    unreadCount: row.unread_count,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-export function messageView(row: MessageRow): MessageView {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    direction: row.direction,
-    author: { kind: row.author_kind, ...(row.author_id ? { id: row.author_id } : {}), ...(row.author_name ? { name: row.author_name } : {}) },
-    ...(row.text !== null ? { text: row.text } : {}),
-    attachments: row.attachments,
-    isPrivate: row.is_private,
-    status: row.status,
-    ...(row.failure_reason ? { failureReason: row.failure_reason } : {}),
-    createdAt: iso(row.created_at),
-  };
-}
-
 /** A keyset cursor: the sort time and id of the last row of a page, opaque to clients. */
-function encodeCursor(row: ConversationRow): string {
+function encodeCursor(row: ListedConversationRow): string {
   return Buffer.from(JSON.stringify([iso(row.sort_at), row.id])).toString('base64url');
 }
 
@@ -123,14 +66,14 @@ export const inboxQueries = {
       where.push('(coalesce(c.last_message_at, c.created_at), c.id) < (?::timestamptz, ?::uuid)');
       params.push(at, id);
     }
-    const rows = await em.execute<ConversationRow[]>(
+    const rows = await em.execute<ListedConversationRow[]>(
       `select ${conversationColumns} ${conversationFrom} ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
        order by coalesce(c.last_message_at, c.created_at) desc, c.id desc limit ?`,
       [...params, limit + 1],
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { items: page.map(conversationView), ...(rows.length > limit && last ? { nextCursor: encodeCursor(last) } : {}) };
+    return { items: page.map(toConversationView), ...(rows.length > limit && last ? { nextCursor: encodeCursor(last) } : {}) };
   },
 
   async counts(em: EntityManager, userId: string): Promise<InboxCounts> {
@@ -148,9 +91,9 @@ export const inboxQueries = {
   },
 
   async get(em: EntityManager, conversationId: string): Promise<ConversationView> {
-    const [row] = await em.execute<ConversationRow[]>(`select ${conversationColumns} ${conversationFrom} where c.id = ?`, [conversationId]);
+    const [row] = await em.execute<ListedConversationRow[]>(`select ${conversationColumns} ${conversationFrom} where c.id = ?`, [conversationId]);
     if (!row) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
-    return conversationView(row);
+    return toConversationView(row);
   },
 
   /**
@@ -168,7 +111,7 @@ export const inboxQueries = {
          order by created_at, id limit ?`,
         [conversationId, options.after, conversationId, limit + 1],
       );
-      return { items: rows.slice(0, limit).map(messageView), hasMore: rows.length > limit };
+      return { items: rows.slice(0, limit).map(toMessageView), hasMore: rows.length > limit };
     }
     const rows = await em.execute<MessageRow[]>(
       `select ${messageColumns} from messages where conversation_id = ? ${privacy}
@@ -176,7 +119,7 @@ export const inboxQueries = {
        order by created_at desc, id desc limit ?`,
       options.before ? [conversationId, options.before, conversationId, limit + 1] : [conversationId, limit + 1],
     );
-    return { items: rows.slice(0, limit).reverse().map(messageView), hasMore: rows.length > limit };
+    return { items: rows.slice(0, limit).reverse().map(toMessageView), hasMore: rows.length > limit };
   },
 
   async markRead(em: EntityManager, conversationId: string): Promise<boolean> {
@@ -188,11 +131,11 @@ export const inboxQueries = {
 
   /** The conversation of a widget visitor on a channel, if they have written before. */
   async visitorConversation(em: EntityManager, channelId: string, externalChatId: string): Promise<(ConversationView & { agentName?: string }) | undefined> {
-    const [row] = await em.execute<Array<ConversationRow & { agent_name: string | null }>>(
+    const [row] = await em.execute<Array<ListedConversationRow & { agent_name: string | null }>>(
       `select ${conversationColumns}, u.name as agent_name ${conversationFrom} left join users u on u.id = c.assigned_agent_id
        where c.channel_id = ? and c.external_chat_id = ?`,
       [channelId, externalChatId],
     );
-    return row ? { ...conversationView(row), ...(row.agent_name ? { agentName: row.agent_name } : {}) } : undefined;
+    return row ? { ...toConversationView(row), ...(row.agent_name ? { agentName: row.agent_name } : {}) } : undefined;
   },
 };
