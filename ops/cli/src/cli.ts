@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { buildWidget } from '@switchboard/dev';
 import { startAll } from './start-all.ts';
 import { startServicesOnly } from './start-services.ts';
 
@@ -27,8 +29,6 @@ export async function run(args: readonly string[]): Promise<void> {
     case 'services':
       return startServicesOnly(process.env);
     case 'build-widget': {
-      const { buildWidget } = await import('@switchboard/dev');
-      const { resolve } = await import('node:path');
       const out = resolve(process.env['WIDGET_FILE'] ?? 'dist/widget/widget.js');
       const size = await buildWidget(process.cwd(), out);
       process.stdout.write(`widget built: ${out} (${size.bytes} bytes, ${size.gzipBytes} gzipped)\n`);

@@ -14,7 +14,7 @@ import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase, startNatsServer, type RunningNatsServer } from '@switchboard/dev';
 import { build, type HubOptions } from '@switchboard/hub';
 import { createMailer, type Mailer } from '@switchboard/mail';
-import { deriveKeys } from '@switchboard/security';
+import { deriveKeys, hashPassword } from '@switchboard/security';
 import { testLogger, testSecretKey } from '@switchboard/testing';
 
 export const password = 'correct horse battery staple';
@@ -128,7 +128,6 @@ export class LiveStack {
   /** Adds an agent to a workspace directly (invitations have their own tests) and signs them in. */
   async addAgent(workspace: Workspace, name = `Agent ${randomUUID().slice(0, 4)}`): Promise<{ userId: string; token: string; name: string }> {
     const email = `agent-${randomUUID().slice(0, 8)}@example.test`;
-    const { hashPassword } = await import('@switchboard/security');
     const [user] = await this.sql<{ id: string }>(`insert into users (email, name, password_hash, email_verified_at) values ($1, $2, $3, now()) returning id`, [email, name, await hashPassword(password)]);
     await this.sql(`insert into memberships (tenant_id, user_id, role) values ($1, $2, 'agent')`, [workspace.tenantId, user?.id]);
     const login = await this.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'x-forwarded-for': `10.8.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` }, payload: { email, password } });
