@@ -114,7 +114,7 @@ export class ConversationRuntime {
       onAsyncStep: async (key, { snapshot, emitted, version }) => {
         const [tenantId] = partsOf(key);
         const conversationId = (snapshot as Snapshot<unknown> & { context: { conversationId: string } }).context.conversationId;
-        const stored = await withTenant(orm.em, tenantId, (em) => conversationStore.recordStep(em, tenantId, conversationId, snapshot, emitted, version));
+        const stored = await conversationStore.recordStep(orm, tenantId, conversationId, snapshot, emitted, version);
         await this.publishStep(tenantId, stored, emitted);
         return stored.version;
       },
@@ -132,7 +132,7 @@ export class ConversationRuntime {
         () => this.newInput(tenantId),
         { type: 'customer.message', messageId: inbound.externalMessageId, text: inbound.text ?? '' },
         async ({ snapshot, emitted, version }) => {
-          const step = await withTenant(this.options.orm.em, tenantId, (em) => conversationStore.recordInbound(em, tenantId, inbound, snapshot, emitted, version));
+          const step = await conversationStore.recordInbound(this.options.orm, tenantId, inbound, snapshot, emitted, version);
           return { result: { stored: step, emitted }, version: step.version };
         },
       );
@@ -170,7 +170,7 @@ export class ConversationRuntime {
           const status = typeof state.value === 'string' ? state.value : Object.keys(state.value as object)[0] ?? 'bot';
           return { result: { refused: refusal(command, status, state.context.assignedAgentId) }, version };
         }
-        const step = await withTenant(orm.em, tenantId, (em) => conversationStore.recordStep(em, tenantId, command.conversationId, snapshot, emitted, version, write));
+        const step = await conversationStore.recordStep(orm, tenantId, command.conversationId, snapshot, emitted, version, write);
         return { result: { stored: step, emitted }, version: step.version };
       },
     );
@@ -197,7 +197,7 @@ export class ConversationRuntime {
         { type: 'agent.inactive', now: Date.now() },
         async ({ snapshot, emitted, version }) => {
           if (emitted.length === 0) return { result: undefined, version };
-          const step = await withTenant(this.options.orm.em, row.tenant_id, (tx) => conversationStore.recordStep(tx, row.tenant_id, row.id, snapshot, emitted, version));
+          const step = await conversationStore.recordStep(this.options.orm, row.tenant_id, row.id, snapshot, emitted, version);
           return { result: { step, emitted }, version: step.version };
         },
       ).catch((error: unknown) => this.log.warn({ err: error, conversationId: row.id }, 'could not release an inactive agent; will retry'));
@@ -245,7 +245,7 @@ export class ConversationRuntime {
   private async loadSnapshot(key: string): Promise<StoredSnapshot | undefined> {
     const [tenantId, channelId, externalChatId] = partsOf(key);
     const [stored, settings] = await Promise.all([
-      withTenant(this.options.orm.em, tenantId, (em) => conversationStore.loadSnapshot(em, channelId, externalChatId)),
+      conversationStore.loadSnapshot(this.options.orm, tenantId, channelId, externalChatId),
       this.options.settingsFor(tenantId),
     ]);
     if (!stored) return undefined;

@@ -3,6 +3,7 @@ import { Migration0001TenantContext } from './0001-tenant-context.migration.ts';
 import { Migration0002Identity } from './0002-identity.migration.ts';
 import { Migration0003Conversations } from './0003-conversations.migration.ts';
 import { Migration0004LiveInbox } from './0004-live-inbox.migration.ts';
+import { Migration0005ConversationSteps } from './0005-conversation-steps.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -13,4 +14,5 @@ export const migrations: MigrationObject[] = [
   { name: '0002-identity', class: Migration0002Identity },
   { name: '0003-conversations', class: Migration0003Conversations },
   { name: '0004-live-inbox', class: Migration0004LiveInbox },
+  { name: '0005-conversation-steps', class: Migration0005ConversationSteps },
 ];
