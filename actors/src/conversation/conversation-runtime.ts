@@ -273,7 +273,11 @@ export class ConversationRuntime {
       publishes.push(bus.publish(createEnvelope('message.created', tenantId, { message, route })));
       if (message.direction === 'outbound' && !message.isPrivate) publishes.push(this.publishOutbound(tenantId, stored, message));
     }
-    publishes.push(bus.publish(createEnvelope(stored.created ? 'conversation.created' : 'conversation.updated', tenantId, { conversation })));
+    // A new conversation is announced; a changed one is carried by the fact that changed it
+    // (handoff, assignment, release, close), and a message alone is told by `message.created`,
+    // from which consoles update the preview and unread count. Only a reopen needs its own.
+    if (stored.created) publishes.push(bus.publish(createEnvelope('conversation.created', tenantId, { conversation })));
+    else if (emitted.some((event) => event.type === 'conversation.reopened')) publishes.push(bus.publish(createEnvelope('conversation.updated', tenantId, { conversation })));
     for (const event of emitted) {
       if (event.type === 'handoff.requested') {
         publishes.push(bus.publish(createEnvelope('handoff.requested', tenantId, { conversation, reason: event.reason, ...(event.note ? { note: event.note } : {}) })));
