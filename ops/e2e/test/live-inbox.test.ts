@@ -89,6 +89,27 @@ describe('live conversations end to end', () => {
     expect(messages(seen).some((message) => message.isPrivate || message.text === 'VIP customer')).toBe(false);
   });
 
+  it("gives a chat back to the queue when the agent holding it stays silent past the workspace's limit", async () => {
+    const agent = await stack.addAgent(shop, 'Sleepy');
+    const agentConsole = await stack.console(agent.token);
+    const seenByConsole = record(agentConsole, ['conversation.released', 'handoff.requested']);
+    const { conversationId, seen } = await visitorWrites(shop, 'talk to a human');
+    await eventually(async () => (await stack.sql<{ status: string }>('select status from conversations where id = $1', [conversationId]))[0]?.status === 'awaiting_agent', 'the handoff');
+    await command(agentConsole, 'conversation.claim', { conversationId });
+    // An hour passes: move the stored deadline (the snapshot's and its column) into the past.
+    await stack.sql(`update conversations set agent_deadline_at = now() - interval '1 minute',
+      snapshot = jsonb_set(snapshot, '{context,agentDeadlineAt}', to_jsonb((extract(epoch from now()) * 1000 - 60000)::bigint)) where id = $1`, [conversationId]);
+    await stack.runner?.host.stop();
+    const swept = await stack.runner?.runtime.sweep(30);
+    expect(swept?.released).toBe(1);
+    const [row] = await stack.sql<{ status: string; assigned_agent_id: string | null }>('select status, assigned_agent_id from conversations where id = $1', [conversationId]);
+    expect(row).toEqual({ status: 'awaiting_agent', assigned_agent_id: null });
+    await eventually(() => seenByConsole.some((event) => event.name === 'conversation.released' && (event.payload as ConsoleFrame<'conversation.released'>).data.reason === 'agent_inactive'), 'conversation.released in the console');
+    await eventually(() => seen.some((event) => event.name === 'agent.left'), 'agent.left in the widget');
+    // Nobody else's claim lapsed: a second sweep releases nothing.
+    expect((await stack.runner?.runtime.sweep(30))?.released).toBe(0);
+  });
+
   it('lets exactly one of 50 simultaneous claims win', async () => {
     const { conversationId } = await visitorWrites(shop, 'talk to a person');
     await eventually(async () => (await stack.sql<{ status: string }>('select status from conversations where id = $1', [conversationId]))[0]?.status === 'awaiting_agent', 'the handoff');
