@@ -15,6 +15,8 @@ import { benchWidgetConnections, type ConnectionsResult } from './widget-connect
 export interface LivePipelineResults {
   throughput: ThroughputResult;
   latency: LatencyResult;
+  /** The same at a rate the pipeline sustains here: the latency of one message, not of a queue. */
+  lightLatency: LatencyResult;
   connections: ConnectionsResult;
   actors: RunnerActorsResult;
 }
@@ -86,12 +88,15 @@ export async function benchLivePipeline(scale: number, options: { profileDir?: s
     const latency = await benchLatency(driver, 1_000, 10 * scale);
     printLatency(latency);
     await settle(raw);
+    const lightLatency = await benchLatency(driver, 100, 5 * scale, 'm');
+    printLatency(lightLatency);
+    await settle(raw);
     const after = await stack.server.memory();
     process.stdout.write(`  server process over both: heap ${formatBytes(before.heapUsed)} → ${formatBytes(after.heapUsed)}, RSS ${formatBytes(before.rss)} → ${formatBytes(after.rss)} (after forced GC)\n`);
 
     const actors = await benchRunnerActors(stack, watch, connections.sockets);
     printRunnerActors(actors);
-    return { throughput, latency, connections, actors };
+    return { throughput, latency, lightLatency, connections, actors };
   } finally {
     closeAll(open);
     await raw?.close().catch(() => undefined);

@@ -147,10 +147,10 @@ export async function benchThroughput(driver: PipelineDriver, total: number, inF
  * (rather than queue minutes of backlog) and says so. Then raw JetStream publish → consume on
  * the same schedule, as many messages.
  */
-export async function benchLatency(driver: PipelineDriver, rate: number, seconds: number): Promise<LatencyResult> {
+export async function benchLatency(driver: PipelineDriver, rate: number, seconds: number, label = 'l'): Promise<LatencyResult> {
   const { visitors, watch, raw } = driver;
   const count = Math.round(rate * seconds);
-  const phase = watch.expect('l', count);
+  const phase = watch.expect(label, count);
   const refused = new Map<string, number>();
   const meter = driver.cpu();
   meter.start();
@@ -163,7 +163,7 @@ export async function benchLatency(driver: PipelineDriver, rate: number, seconds
       return false;
     }
     const socket = visitors[i % visitors.length];
-    socket?.timeout(30_000).emit('message.send', { text: benchText('l', i), clientId: clientId('l', i) }, (error: unknown, answer: unknown) => {
+    socket?.timeout(30_000).emit('message.send', { text: benchText(label, i), clientId: clientId(label, i) }, (error: unknown, answer: unknown) => {
       const code = error ? 'no ack within 30 s' : ackError(answer);
       if (code) countOf(refused, code);
     });

@@ -18,7 +18,7 @@ export async function runBenchmarks(env: NodeJS.ProcessEnv): Promise<void> {
   } else {
     const live = await benchLivePipeline(scale, { profileDir: env['BENCH_PROFILE_DIR'] || undefined });
     const memory = await benchActorMemory(scale, live.actors.sample);
-    printSummary(live.throughput, live.latency, live.connections, live.actors, memory);
+    printSummary(live.throughput, [live.latency, live.lightLatency], live.connections, live.actors, memory);
   }
   process.stdout.write('\n');
 }
