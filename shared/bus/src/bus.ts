@@ -104,6 +104,9 @@ export class Bus {
       reconnectTimeWait: 500,
       timeout: options.connectTimeoutMs ?? 10_000,
       pingInterval: 10_000,
+      // Every request (each JetStream publish is one) would otherwise capture a stack trace up
+      // front for a timeout that rarely happens: measurable CPU on the message path.
+      noAsyncTraces: true,
     });
     const jsm = await jetstreamManager(nc);
     const bus = new Bus(nc, jsm, options.logger);

@@ -117,5 +117,25 @@ export class Migration0005ConversationSteps extends Migration {
         return query select c.snapshot, c.version from conversations c where c.channel_id = p_channel and c.external_chat_id = p_chat;
       end $$;`);
     this.addSql(`grant execute on function conversation_snapshot(uuid, uuid, text) to ${app};`);
+
+    // A connector's delivery report applied in one round trip: the status only ever moves
+    // forward (pending → sent → delivered → read; failed at any point), and the message comes
+    // back with where its chat lives, for the widget.
+    this.addSql(`create function apply_delivery(p_tenant uuid, p_message uuid, p_status text, p_reason text)
+      returns table (message jsonb, channel_id uuid, external_chat_id text)
+      language plpgsql volatile security invoker set search_path = public, pg_temp
+      as $$
+      declare
+        v_rank constant jsonb := '{"received": 0, "pending": 1, "sent": 2, "delivered": 3, "read": 4, "failed": 5}';
+      begin
+        perform set_config('app.current_tenant', p_tenant::text, true), set_config('app.current_user', '', true), set_config('app.platform', '', true);
+        return query with updated as (
+            update messages m set status = p_status, failure_reason = p_reason
+            where m.id = p_message and (v_rank ->> m.status)::integer < (v_rank ->> p_status)::integer
+            returning m.*
+          )
+          select to_jsonb(u), c.channel_id, c.external_chat_id from updated u join conversations c on c.id = u.conversation_id;
+      end $$;`);
+    this.addSql(`grant execute on function apply_delivery(uuid, uuid, text, text) to ${app};`);
   }
 }
