@@ -43,7 +43,8 @@ beforeAll(async () => {
   admin = new pg.Client({ connectionString: ownerUrl });
   await admin.connect();
   await admin.query(`insert into tenants (id, name, slug) values ($1, 'Atlas Tea', $2)`, [tenantId, `atlas-${tenantId.slice(0, 8)}`]);
-  await admin.query(`insert into channels (id, tenant_id, type, name, public_key) values ($1, $2, 'webchat', 'Website', $3)`, [channelId, tenantId, `pk_${channelId}`]);
+  // A WhatsApp channel: its replies go to SB_OUTBOUND for the connector (the widget's go to the hub).
+  await admin.query(`insert into channels (id, tenant_id, type, name) values ($1, $2, 'whatsapp', 'WhatsApp')`, [channelId, tenantId]);
   startAiActor(bus, async () => ({ ...defaultResponderSettings, faq: [{ question: 'Do you ship to Casablanca?', answer: 'Yes, in 2 days.', keywords: ['shipping'] }] }));
   await bus.consume({ stream: streamDefinitions.outbound.name, durable: 'test-outbound', types: ['outbound.message'], handler: async (envelope) => { outbound.push(envelope); } });
   await bus.consume({
@@ -78,7 +79,7 @@ describe('inbound pipeline', () => {
     const chat = `visitor-${randomUUID()}`;
     await send(inboundMessageFixture({ channelId, externalChatId: chat, contact: { externalId: chat, name: 'Salma' }, text: 'shipping to Casablanca?' }));
     const reply = await eventually(() => outbound.find((envelope) => envelope.data.externalChatId === chat), 'the bot reply on SB_OUTBOUND');
-    expect(reply.data).toMatchObject({ channelId, channelType: 'webchat', text: 'Hello! How can I help you today?\n\nYes, in 2 days.', author: { kind: 'bot' } });
+    expect(reply.data).toMatchObject({ channelId, channelType: 'whatsapp', text: 'Hello! How can I help you today?\n\nYes, in 2 days.', author: { kind: 'bot' } });
     expect(await rows(chat)).toEqual([{ author_kind: 'customer', text: 'shipping to Casablanca?' }, { author_kind: 'bot', text: reply.data.text }]);
     const created = events.filter((event) => event.type === 'message.created' && event.data.message.conversationId === reply.data.conversationId);
     expect(created).toHaveLength(2);

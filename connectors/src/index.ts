@@ -3,4 +3,3 @@ export { main } from './main.ts';
 export { PermanentSendError, type Connector, type ConnectorStatus, type SendReceipt } from './core/connector.ts';
 export { inboundDedupeKey, publishInbound } from './core/inbound-publisher.ts';
 export { startOutboundDispatcher, type OutboundDispatcherOptions } from './core/outbound-dispatcher.ts';
-export { WebchatConnector } from './webchat/webchat.connector.ts';

@@ -271,7 +271,9 @@ export class ConversationRuntime {
     const publishes: Array<Promise<unknown>> = [];
     for (const message of stored.messages) {
       publishes.push(bus.publish(createEnvelope('message.created', tenantId, { message, route })));
-      if (message.direction === 'outbound' && !message.isPrivate) publishes.push(this.publishOutbound(tenantId, stored, message));
+      // A widget reply reaches the visitor from the events stream through the hub; every other
+      // channel's goes to the connector holding its session.
+      if (message.direction === 'outbound' && !message.isPrivate && conversation.channelType !== 'webchat') publishes.push(this.publishOutbound(tenantId, stored, message));
     }
     // A new conversation is announced; a changed one is carried by the fact that changed it
     // (handoff, assignment, release, close), and a message alone is told by `message.created`,

@@ -6,6 +6,7 @@ import { AppError } from '@switchboard/errors';
 import type { Snapshot } from 'xstate';
 import type { StoredSnapshot } from '../runtime/actor-host.ts';
 import type { ConversationContext, ConversationEmitted } from './conversation.machine.ts';
+import { sqlState, StepWriter, type StepRow } from './step-writer.ts';
 
 /** Thrown when the channel message is already stored: nothing to do. */
 export class DuplicateMessage extends Error {
@@ -55,18 +56,15 @@ const statusOf = (snapshot: MachineSnapshot): ConversationStatus => {
 const preview = (text: string | undefined) => (text ?? '').slice(0, 280);
 const agentExternalId = (write: Pick<AgentWrite, 'kind' | 'agentId' | 'clientId'>) => `${write.kind === 'note' ? 'note' : 'agent'}:${write.agentId}:${write.clientId}`;
 
-/** The SQLSTATE a failed statement raised, looked for through wrapped errors. */
-function sqlState(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (typeof current === 'object' && current !== null && !seen.has(current)) {
-    seen.add(current);
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
+const writers = new WeakMap<Orm, StepWriter>();
+const writerFor = (orm: Orm) => {
+  let writer = writers.get(orm);
+  if (!writer) {
+    writer = new StepWriter(orm);
+    writers.set(orm, writer);
   }
-  return undefined;
-}
+  return writer;
+};
 
 interface StepInput {
   conversationId: string;
@@ -79,7 +77,8 @@ interface StepInput {
 
 /**
  * The conversation tables as the runner writes them. A step, an event and what the actor made
- * of it, is one call of `conversation_step` (migration 0005): one round trip, one transaction,
+ * of it, is one call of `conversation_step` (migration 0005; several steps share a call when
+ * they pile up, see {@link StepWriter}): one round trip, one transaction,
  * in the tenant's row-level security scope: the message rows, the bot replies and the actor's
  * snapshot commit together or not at all, and only where the conversation's version is still
  * the one the actor was woken at. A bot reply's external id is `bot:<the message it answers>`
@@ -125,11 +124,9 @@ export const conversationStore = {
       ...(inbound ? { inbound: { ...inbound, messageId: inboundMessageId(inbound.channelId, inbound.externalMessageId) } } : {}),
       ...(agentWrite ? { agentWrite: { externalId: agentExternalId(agentWrite), agentId: agentWrite.agentId, agentName: agentWrite.agentName, text: agentWrite.text, isPrivate: agentWrite.kind === 'note' } } : {}),
     };
-    let result: { conversation: StoredConversationRow; messages: MessageRow[]; created: boolean };
+    let result: StepRow<StoredConversationRow, MessageRow>;
     try {
-      const [row] = await orm.em.fork().execute<Array<{ result: typeof result }>>('select conversation_step(?, ?) as result', [tenantId, JSON.stringify(step)]);
-      if (!row) throw new Error('conversation_step answered no row');
-      result = row.result;
+      result = await writerFor(orm).write<StepRow<StoredConversationRow, MessageRow>>(tenantId, step);
     } catch (error) {
       const state = sqlState(error);
       if (state === 'SBDUP') throw new DuplicateMessage(inbound?.externalMessageId ?? '');

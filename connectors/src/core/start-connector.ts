@@ -1,29 +1,30 @@
 import type { AppConfig } from '@switchboard/config';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
-import { WebchatConnector } from '../webchat/webchat.connector.ts';
+import type { Connector } from './connector.ts';
 import { startOutboundDispatcher } from './outbound-dispatcher.ts';
 
 /**
  * The connector role: holds channel sessions (WhatsApp's Chromium clients, Telegram bots in
- * polling mode) and sends the outbound replies for the channels it holds. Today that is the
- * storefront widget, whose replies travel on the events stream: the dispatcher reports them
- * `sent`. WhatsApp and Telegram sessions arrive with their issue.
+ * polling mode) and sends the outbound replies for the channels it holds, reporting sent or
+ * failed. The storefront widget needs none: the hub holds its sockets and its replies travel on
+ * the events stream. WhatsApp and Telegram sessions arrive with their issue; until then this
+ * node holds no session and leaves every reply to the node that does.
  */
 export async function startConnector(_config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
   const log = logger.child({ component: 'connector' });
-  const webchat = new WebchatConnector();
+  const sessions = new Map<string, Connector>();
   const dispatcher = await startOutboundDispatcher({
     bus: infrastructure.bus,
     logger,
     durable: 'connector-outbound',
-    connectorFor: (_channelId, channelType) => (channelType === 'webchat' ? webchat : undefined),
+    connectorFor: (channelId) => sessions.get(channelId),
   });
-  log.info('connector started: webchat replies');
+  log.info({ sessions: sessions.size }, 'connector started');
   return {
     role: 'connector',
     stop: async () => {
       await dispatcher.stop();
-      await webchat.stop();
+      await Promise.all([...sessions.values()].map((session) => session.stop()));
       log.info('connector stopped');
     },
   };

@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 import { Server } from 'socket.io';
 import { startAiActor, startDeliveryPipeline, startInboundPipeline, tenantSettingsSource, type InboundPipeline } from '@switchboard/actors';
 import { connectBus } from '@switchboard/bus';
-import { startOutboundDispatcher, WebchatConnector } from '@switchboard/connectors';
+import { startOutboundDispatcher } from '@switchboard/connectors';
 import { openDatabase } from '@switchboard/db';
 import { build } from '@switchboard/hub';
 import { createMailer } from '@switchboard/mail';
@@ -58,7 +58,7 @@ async function startBare(): Promise<Running> {
   };
 }
 
-/** The whole product as `npm start` runs it (hub, runner, webchat connector on one set of connections), limits raised for one address. */
+/** The whole product as `npm start` runs it (hub, runner, connector on one set of connections), limits raised for one address. */
 async function startLive(config: Extract<StackConfig, { mode: 'live' }>, logger: Logger): Promise<Running> {
   const bus = await connectBus({ servers: config.natsUrl, name: 'bench-stack', logger });
   const { orm } = await openDatabase({ databaseUrl: config.databaseUrl, appRolePassword: deriveKeys(config.secretKey).databaseAppPassword, logger });
@@ -67,8 +67,8 @@ async function startLive(config: Extract<StackConfig, { mode: 'live' }>, logger:
   const ai = startAiActor(bus, async (tenantId) => (await settingsFor(tenantId)).responder);
   const runner = await startInboundPipeline({ bus, orm, logger, settingsFor });
   const deliveries = await startDeliveryPipeline(bus, orm);
-  const webchat = new WebchatConnector();
-  const outbound = await startOutboundDispatcher({ bus, logger, durable: 'connector-outbound', connectorFor: (_channelId, type) => (type === 'webchat' ? webchat : undefined) });
+  // The connector role as it runs today: no channel sessions (the widget's replies go through the hub).
+  const outbound = await startOutboundDispatcher({ bus, logger, durable: 'connector-outbound', connectorFor: () => undefined });
   const app = await build({
     logger,
     // Chroma is not on the message path; readiness probes are not benchmarked.

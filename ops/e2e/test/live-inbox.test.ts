@@ -47,8 +47,9 @@ describe('live conversations end to end', () => {
     expect(created.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.data.conversation).toMatchObject({ id: conversationId, status: 'bot', channelType: 'webchat', contactName: 'Salma' });
     await eventually(() => messages(seen).some((message) => message.author.kind === 'bot'), "the bot's reply in the widget");
-    // The webchat connector reports the reply sent, and the widget hears of it.
-    await eventually(() => messages(seen, 'message.updated').some((message) => message.author.kind === 'bot' && message.status === 'sent'), 'the reply reported sent');
+    // The widget's channel is the hub itself: a stored reply is sent, with no connector round trip.
+    expect(messages(seen).find((message) => message.author.kind === 'bot')?.status).toBe('sent');
+    expect(await stack.sql(`select 1 from messages where conversation_id = $1 and status = 'pending'`, [conversationId])).toEqual([]);
     expect(messages(seen).map((message) => message.author.kind)).toEqual(['customer', 'bot']);
     const [visit] = await stack.sql<{ visit: unknown }>('select visit from conversations where id = $1', [conversationId]);
     expect(visit?.visit).toMatchObject({ pageUrl: 'https://shop.example/tea?utm_source=ig', utm: { utm_source: 'ig' } });

@@ -53,7 +53,8 @@ beforeAll(async () => {
   admin = new pg.Client({ connectionString: ownerUrl });
   await admin.connect();
   await admin.query(`insert into tenants (id, name, slug) values ($1, 'Crash Tea', $2)`, [tenantId, `crash-${tenantId.slice(0, 8)}`]);
-  channelId = (await admin.query<{ id: string }>(`select id from channels where tenant_id = $1 and type = 'webchat'`, [tenantId])).rows[0]?.id ?? '';
+  // A WhatsApp channel, so every reply goes to SB_OUTBOUND for a connector, where this test counts it.
+  channelId = (await admin.query<{ id: string }>(`insert into channels (tenant_id, type, name) values ($1, 'whatsapp', 'WhatsApp') returning id`, [tenantId])).rows[0]?.id ?? '';
   await bus.consume({
     stream: streamDefinitions.outbound.name,
     durable: 'crash-test-channel',

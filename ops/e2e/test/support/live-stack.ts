@@ -8,7 +8,6 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
 import { startAiActor, startDeliveryPipeline, startInboundPipeline, tenantSettingsSource, type InboundPipeline } from '@switchboard/actors';
 import { connectBus, type Bus, type ConsumerHandle } from '@switchboard/bus';
-import { startOutboundDispatcher, WebchatConnector } from '@switchboard/connectors';
 import type { AuthenticatedSession, ChannelList, WidgetAuth } from '@switchboard/contracts';
 import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase, startNatsServer, type RunningNatsServer } from '@switchboard/dev';
@@ -84,9 +83,6 @@ export class LiveStack {
     this.runnerParts.push(startAiActor(this.bus, async (tenantId) => (await settingsFor(tenantId)).responder));
     this.runnerParts.push(await startDeliveryPipeline(this.bus, this.orm));
     this.runner = await startInboundPipeline({ bus: this.bus, orm: this.orm, logger: testLogger(), settingsFor, sweepIntervalMs });
-    // The connector role's part: webchat replies are reported sent once on the events stream.
-    const webchat = new WebchatConnector();
-    this.runnerParts.push(await startOutboundDispatcher({ bus: this.bus, logger: testLogger(), durable: 'connector-outbound', connectorFor: (_id, type) => (type === 'webchat' ? webchat : undefined) }));
   }
 
   async stopRunner(): Promise<void> {

@@ -30,6 +30,7 @@ export class Migration0005ConversationSteps extends Migration {
         v_inbound jsonb := p_step -> 'inbound';
         v_conversation uuid := (p_step ->> 'conversationId')::uuid;
         v_channel uuid;
+        v_outbound_status text;
         v_contact uuid;
         v_created boolean := false;
         v_messages jsonb := '[]';
@@ -67,12 +68,16 @@ export class Migration0005ConversationSteps extends Migration {
           end if;
         end if;
 
+        -- The widget's replies travel on the events stream the hub reads: stored, they are sent.
+        -- Other channels' replies wait for their connector's report.
+        select case when type = 'webchat' then 'sent' else 'pending' end into v_outbound_status from channels where id = v_channel;
+
         if p_step ? 'agentWrite' then
           insert into messages (tenant_id, conversation_id, channel_id, external_id, direction, author_kind, author_id, author_name, text, is_private, status, created_at)
             values (p_tenant, v_conversation, v_channel, p_step -> 'agentWrite' ->> 'externalId', 'outbound', 'agent',
               (p_step -> 'agentWrite' ->> 'agentId')::uuid, p_step -> 'agentWrite' ->> 'agentName', p_step -> 'agentWrite' ->> 'text',
               (p_step -> 'agentWrite' ->> 'isPrivate')::boolean,
-              case when (p_step -> 'agentWrite' ->> 'isPrivate')::boolean then 'read' else 'pending' end, clock_timestamp())
+              case when (p_step -> 'agentWrite' ->> 'isPrivate')::boolean then 'read' else v_outbound_status end, clock_timestamp())
             on conflict (tenant_id, channel_id, external_id) do nothing
             returning * into v_row;
           if found then v_messages := v_messages || jsonb_build_array(to_jsonb(v_row)); end if;
@@ -80,7 +85,7 @@ export class Migration0005ConversationSteps extends Migration {
 
         for v_reply in select value from jsonb_array_elements(coalesce(p_step -> 'replies', '[]')) loop
           insert into messages (tenant_id, conversation_id, channel_id, external_id, direction, author_kind, author_name, text, status, created_at)
-            values (p_tenant, v_conversation, v_channel, v_reply ->> 'externalId', 'outbound', 'bot', 'Assistant', v_reply ->> 'text', 'pending', clock_timestamp())
+            values (p_tenant, v_conversation, v_channel, v_reply ->> 'externalId', 'outbound', 'bot', 'Assistant', v_reply ->> 'text', v_outbound_status, clock_timestamp())
             on conflict (tenant_id, channel_id, external_id) do nothing
             returning * into v_row;
           if found then v_messages := v_messages || jsonb_build_array(to_jsonb(v_row)); end if;
@@ -106,6 +111,29 @@ export class Migration0005ConversationSteps extends Migration {
         return jsonb_build_object('conversation', v_view, 'messages', v_messages, 'created', v_created);
       end $$;`);
     this.addSql(`grant execute on function conversation_step(uuid, jsonb) to ${app};`);
+
+    // Several steps (of any conversations and tenants) in one round trip and one commit: what
+    // the runner sends when steps pile up while the previous batch is in the database. Each step
+    // runs in its own subtransaction, so one that fails (a duplicate, a stale version) is undone
+    // alone and reported by its SQLSTATE while the others are stored.
+    this.addSql(`create function conversation_steps(p_steps jsonb) returns jsonb
+      language plpgsql volatile security invoker set search_path = public, pg_temp
+      as $$
+      declare
+        v_step jsonb;
+        v_results jsonb := '[]';
+      begin
+        for v_step in select value from jsonb_array_elements(p_steps) loop
+          begin
+            v_results := v_results || jsonb_build_array(jsonb_build_object('result', conversation_step((v_step ->> 'tenantId')::uuid, v_step -> 'step')));
+          exception when others then
+            v_results := v_results || jsonb_build_array(jsonb_build_object('state', sqlstate, 'message', sqlerrm));
+          end;
+        end loop;
+        perform set_config('app.current_tenant', '', true);
+        return v_results;
+      end $$;`);
+    this.addSql(`grant execute on function conversation_steps(jsonb) to ${app};`);
 
     // A conversation's stored snapshot and version, in one round trip, in the tenant's scope.
     this.addSql(`create function conversation_snapshot(p_tenant uuid, p_channel uuid, p_chat text)
