@@ -60,6 +60,15 @@ function tokenOf(socket: Socket): { token: string; credential: 'bearer' | 'cooki
   return undefined;
 }
 
+/** The host of an Origin header, or undefined for `null` and anything else that is not a URL. */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Seconds-since-epoch expiry of a JWT, read without verifying (the resolver verified it). */
 function expiryOf(token: string): number | undefined {
   try {
@@ -83,7 +92,7 @@ export function attachConsoleNamespace(namespace: Namespace, options: ConsoleNam
     const presented = tokenOf(socket);
     if (!presented) return next(refusal(new AppError('SB_ERR_UNAUTHENTICATED')));
     const origin = socket.handshake.headers.origin;
-    if (presented.credential === 'cookie' && origin !== undefined && new URL(origin).host !== socket.handshake.headers.host) {
+    if (presented.credential === 'cookie' && origin !== undefined && hostOf(origin) !== socket.handshake.headers.host) {
       return next(refusal(new AppError('SB_ERR_CSRF', { message: 'A console socket authenticated by cookie must come from the console itself.' })));
     }
     resolver.fromAccessToken(presented.token, presented.credential).then(async (principal) => {

@@ -221,6 +221,11 @@ describe('live conversations end to end', () => {
     await expect(stack.visitor({ key: 'wk_not_a_real_key_000', visitorId: visitorId() })).rejects.toThrow(/SB_ERR_NOT_FOUND/);
     await expect(stack.visitor({ key: shop.widgetKey, visitorId: 'bad id!' })).rejects.toThrow(/SB_ERR_VALIDATION/);
     await expect(stack.connect('/console', { token: 'forged' })).rejects.toThrow(/SB_ERR_UNAUTHENTICATED/);
+    // A session cookie from another site (or an opaque `null` origin) is not a console.
+    const cookie = { cookie: `sb_access=${shop.token}` };
+    await expect(stack.connect('/console', {}, { ...cookie, origin: 'null' })).rejects.toThrow(/SB_ERR_CSRF/);
+    await expect(stack.connect('/console', {}, { ...cookie, origin: 'https://evil.example' })).rejects.toThrow(/SB_ERR_CSRF/);
+    await expect(stack.connect('/console', {}, cookie)).resolves.toBeDefined();
   });
 
   it('limits new conversations from one address, and shows a suspended workspace as unavailable', async () => {
