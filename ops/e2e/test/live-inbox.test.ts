@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleFrame, ConversationCommandResult, ConversationPage, InboxCounts, MessagePage, MessageView, ReplayResult } from '@switchboard/contracts';
 import { eventually } from '@switchboard/testing';
@@ -226,6 +226,27 @@ describe('live conversations end to end', () => {
     await expect(stack.connect('/console', {}, { ...cookie, origin: 'null' })).rejects.toThrow(/SB_ERR_CSRF/);
     await expect(stack.connect('/console', {}, { ...cookie, origin: 'https://evil.example' })).rejects.toThrow(/SB_ERR_CSRF/);
     await expect(stack.connect('/console', {}, cookie)).resolves.toBeDefined();
+  });
+
+  it("follows a storefront's signed-in customer across devices, and refuses an identity not signed with the channel's secret", async () => {
+    const store = await stack.signUp('signed');
+    await stack.api(store.token, 'PATCH', `/api/v1/channels/${store.channelId}`, { enforceIdentity: true });
+    const { identitySecret } = await stack.api<{ identitySecret: string }>(store.token, 'GET', `/api/v1/channels/${store.channelId}/identity-secret`);
+    const identifier = 'customer-4711';
+    const identityHash = createHmac('sha256', identitySecret).update(identifier).digest('hex');
+    await expect(stack.visitor({ key: store.widgetKey, visitorId: visitorId(), identifier, identityHash: 'f'.repeat(64) })).rejects.toThrow(/SB_ERR_UNAUTHENTICATED/);
+
+    const laptop = await stack.visitor({ key: store.widgetKey, visitorId: visitorId(), identifier, identityHash }, { 'x-forwarded-for': '10.66.0.1' });
+    const sent = await command<{ id: string }>(laptop, 'message.send', { text: 'hello from my laptop', clientId: clientId() });
+    await eventually(async () => (await stack.sql('select 1 from messages where id = $1', [sent.id])).length === 1, 'the message');
+    const phone = await stack.visitor({ key: store.widgetKey, visitorId: visitorId(), identifier, identityHash }, { 'x-forwarded-for': '10.66.0.2' });
+    const ready = await new Promise<{ messages: MessageView[] }>((resolve) => {
+      phone.once('session.ready', resolve);
+      phone.disconnect().connect();
+    });
+    expect(ready.messages.map((message) => message.text)).toContain('hello from my laptop');
+    const [row] = await stack.sql<{ external_chat_id: string }>('select c.external_chat_id from conversations c join messages m on m.conversation_id = c.id where m.id = $1', [sent.id]);
+    expect(row?.external_chat_id).toBe(`id:${identifier}`);
   });
 
   it('limits new conversations from one address, and shows a suspended workspace as unavailable', async () => {
