@@ -163,7 +163,7 @@ async function registerLiveInbox(
   const { bus, orm } = options.infrastructure;
   const inbox = new InboxService(bus, orm);
   const channels = new WebchatChannels(orm, deriveKeys(options.secretKey));
-  await app.register(inboxRoutes, { inbox, bus });
+  await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
   await app.register(channelRoutes, { orm, webchat: channels });
   await app.register(realtimePlugin, {

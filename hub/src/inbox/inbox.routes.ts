@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createEnvelope, type Bus } from '@switchboard/bus';
 import {
   AddNoteRequest,
   ConversationCommandResult,
@@ -20,7 +19,6 @@ import { inboxActorOf, type InboxService } from './inbox.service.ts';
 
 export interface InboxRoutesOptions {
   inbox: InboxService;
-  bus: Bus;
 }
 
 const tags = ['conversations'];
@@ -30,7 +28,7 @@ const tags = ['conversations'];
  * socket. Changes are applied by the runner that owns the conversation; a refused one (another
  * agent claimed first, a reply to a chat you do not hold) is `409 SB_ERR_CONFLICT`.
  */
-export const inboxRoutes: FastifyPluginAsyncTypebox<InboxRoutesOptions> = async (app, { inbox, bus }) => {
+export const inboxRoutes: FastifyPluginAsyncTypebox<InboxRoutesOptions> = async (app, { inbox }) => {
   const actor = (request: Parameters<typeof principalOf>[0]) => inboxActorOf(principalOf(request));
 
   app.get('/api/v1/conversations', {
@@ -57,11 +55,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<InboxRoutesOptions> = async 
     config: { access: 'conversation.read' },
     schema: { tags, summary: 'Mark the conversation read (its unread count goes to zero)', params: ConversationIdParams },
   }, async (request, reply) => {
-    const who = actor(request);
-    if (await inbox.markRead(who, request.params.id)) {
-      const conversation = await inbox.get(who, request.params.id);
-      await bus.publish(createEnvelope('conversation.updated', who.tenantId, { conversation }, { traceId: request.id }));
-    }
+    await inbox.markRead(actor(request), request.params.id, request.id);
     return reply.status(204).send();
   });
 

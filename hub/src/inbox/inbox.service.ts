@@ -1,4 +1,4 @@
-import type { Bus } from '@switchboard/bus';
+import { createEnvelope, type Bus } from '@switchboard/bus';
 import {
   ConversationCommandReply,
   ConversationCommandRequest,
@@ -60,9 +60,12 @@ export class InboxService {
     });
   }
 
-  /** Zeroes the unread count; answers whether it changed (and so whether consoles should hear of it). */
-  markRead(actor: InboxActor, conversationId: string): Promise<boolean> {
-    return withTenant(this.orm.em, actor.tenantId, (em) => inboxQueries.markRead(em, conversationId));
+  /** Zeroes the unread count and, when that changed it, tells every console with `conversation.updated`. */
+  async markRead(actor: InboxActor, conversationId: string, traceId?: string): Promise<void> {
+    const changed = await withTenant(this.orm.em, actor.tenantId, (em) => inboxQueries.markRead(em, conversationId));
+    if (!changed) return;
+    const conversation = await this.get(actor, conversationId);
+    await this.bus.publish(createEnvelope('conversation.updated', actor.tenantId, { conversation }, traceId ? { traceId } : {}));
   }
 
   claim(actor: InboxActor, conversationId: string) {

@@ -17,8 +17,6 @@ export interface ConsoleNamespaceOptions {
   fanout: EventFanout;
   live: LiveSignals;
   logger: Logger;
-  /** Publishes `conversation.updated` after a read, so every console's unread badge follows. */
-  announceRead: (tenantId: string, conversationId: string) => Promise<void>;
 }
 
 interface ConsoleSocketData {
@@ -131,7 +129,7 @@ export function attachConsoleNamespace(namespace: Namespace, options: ConsoleNam
     on('conversation.close', async ({ conversationId }) => inbox.close(actor, conversationId));
     on('conversation.reopen', async ({ conversationId }) => inbox.reopen(actor, conversationId));
     on('conversation.read', async ({ conversationId }) => {
-      if (await inbox.markRead(actor, conversationId)) await options.announceRead(tenantId, conversationId);
+      await inbox.markRead(actor, conversationId);
       return {};
     });
     on('message.send', async ({ conversationId, text, clientId }) => ({ message: await inbox.sendMessage(actor, conversationId, text, clientId) }));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import proxyaddr from '@fastify/proxy-addr';
 import { Server } from 'socket.io';
-import { createEnvelope, type Bus } from '@switchboard/bus';
+import type { Bus } from '@switchboard/bus';
 import type { BusEnvelope, ChatRoute, ConsoleFrame, DomainEventType, MessageView } from '@switchboard/contracts';
 import type { Orm } from '@switchboard/db';
 import type { Logger } from 'pino';
@@ -110,10 +110,6 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     fanout,
     live,
     logger: log,
-    announceRead: async (tenantId, conversationId) => {
-      const conversation = await options.inbox.get({ tenantId, userId: '00000000-0000-0000-0000-000000000000' }, conversationId);
-      await options.bus.publish(createEnvelope('conversation.updated', tenantId, { conversation }));
-    },
   });
   const trust = trustFunction(options.trustProxy);
   attachWidgetNamespace(widgetNs, {

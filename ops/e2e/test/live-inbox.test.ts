@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleFrame, ConversationCommandResult, ConversationPage, InboxCounts, MessagePage, MessageView, ReplayResult } from '@switchboard/contracts';
+import type { ConsoleFrame, ConversationCommandResult, ConversationPage, ConversationView, InboxCounts, MessagePage, MessageView, ReplayResult } from '@switchboard/contracts';
 import { eventually } from '@switchboard/testing';
 import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
 
@@ -198,7 +198,13 @@ describe('live conversations end to end', () => {
     expect(refused.json<{ error: { message: string } }>().error.message).toContain('claim the conversation');
     await stack.api(agent.token, 'POST', `/api/v1/conversations/${conversationId}/claim`);
     const counts = await stack.api<InboxCounts>(agent.token, 'GET', '/api/v1/conversations/counts');
-    expect(counts.mine).toBe(1);
+    expect(counts).toMatchObject({ mine: 1, unreadMine: 1 });
+    // Reading it zeroes the unread count, and every console hears of it.
+    const agentConsole = await stack.console(agent.token);
+    const updates = record(agentConsole, ['conversation.updated']);
+    await stack.api(agent.token, 'POST', `/api/v1/conversations/${conversationId}/read`);
+    expect((await stack.api<ConversationView>(agent.token, 'GET', `/api/v1/conversations/${conversationId}`)).unreadCount).toBe(0);
+    await eventually(() => updates.some((event) => (event.payload as ConsoleFrame<'conversation.updated'>).data.conversation.id === conversationId), 'conversation.updated after the read');
     const mine = await stack.api<ConversationPage>(agent.token, 'GET', '/api/v1/conversations?tab=mine');
     expect(mine.items.map((conversation) => conversation.id)).toEqual([conversationId]);
     const firstPage = await stack.api<ConversationPage>(agent.token, 'GET', '/api/v1/conversations?tab=all&limit=2');
