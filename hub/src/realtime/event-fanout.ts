@@ -23,7 +23,7 @@ export interface EventFanoutOptions {
   bus: Bus;
   sinks: FanoutSinks;
   logger: Logger;
-  /** Events kept for `replay`, by age (default 15 minutes) and count (default 50 000). */
+  /** Events kept for `replay`, by age (default 15 minutes) and count (default 20 000, some 30 MB). */
   replayWindowMs?: number;
   replayMaxEvents?: number;
 }
@@ -47,7 +47,7 @@ export class EventFanout {
 
   constructor(private readonly options: EventFanoutOptions) {
     this.windowMs = options.replayWindowMs ?? 15 * 60_000;
-    this.maxEvents = options.replayMaxEvents ?? 50_000;
+    this.maxEvents = options.replayMaxEvents ?? 20_000;
   }
 
   async start(): Promise<void> {
