@@ -3,3 +3,11 @@ export { eventually } from './eventually.ts';
 export { inboundMessageFixture } from './fixtures.ts';
 export { startSmtpCapture, type CapturedMail, type SmtpCapture } from './smtp-capture.ts';
 export { testSecretKey } from './test-secret-key.ts';
+export {
+  startFakeOpenAiServer,
+  type FakeOpenAiReply,
+  type FakeOpenAiRequest,
+  type FakeOpenAiServer,
+  type FakeToolCall,
+  type FakeUsage,
+} from './fake-openai-server.ts';
