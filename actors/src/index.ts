@@ -11,7 +11,9 @@ export {
 } from './conversation/conversation.machine.ts';
 export { detectHandoffRequest, type HandoffMatch } from './conversation/handoff-detector.ts';
 export { respondOffline, type FaqEntry, type ResponderSettings } from './ai/first-responder.ts';
-export { startAiActor, type ResponderSettingsSource } from './ai/ai.actor.ts';
+export { startAiActor, systemPromptFor, type AiActorOptions, type ResponderSettingsSource } from './ai/ai.actor.ts';
+export { OpenAiProvider, type OpenAiProviderOptions } from './ai/providers/openai.provider.ts';
+export type { LlmProvider } from './ai/providers/llm-provider.ts';
 export { defaultResponderSettings } from './ai/default-bot-settings.ts';
 export { defaultConversationSettings } from './ai/default-bot-settings.ts';
 export { startInboundPipeline, type InboundPipeline, type InboundPipelineOptions } from './conversation/inbound-pipeline.ts';

@@ -1,6 +1,7 @@
 import type { AppConfig } from '@switchboard/config';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { startAiActor } from '../ai/ai.actor.ts';
+import { OpenAiProvider } from '../ai/providers/openai.provider.ts';
 import { startDeliveryPipeline } from '../conversation/delivery-pipeline.ts';
 import { startInboundPipeline } from '../conversation/inbound-pipeline.ts';
 import { tenantSettingsSource } from '../conversation/tenant-settings.ts';
@@ -10,13 +11,20 @@ import { tenantSettingsSource } from '../conversation/tenant-settings.ts';
  * responder on `sb.req.ai.*`) and the conversation actors fed from `SB_INBOUND` and agents'
  * commands. Each tenant's bot settings (`tenants.conversation_settings`) override the defaults.
  */
-export async function startRunner(_config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
+export async function startRunner(config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
   const log = logger.child({ component: 'runner' });
   const settingsFor = tenantSettingsSource(infrastructure.orm);
-  const ai = startAiActor(infrastructure.bus, async (tenantId) => (await settingsFor(tenantId)).responder);
+  const provider = config.openaiBaseUrl === undefined
+    ? undefined
+    : new OpenAiProvider({ baseURL: config.openaiBaseUrl, apiKey: config.openaiApiKey ?? 'none', model: config.openaiModel, timeoutMs: config.aiTimeoutMs, maxRetries: 1 });
+  const ai = startAiActor(infrastructure.bus, async (tenantId) => (await settingsFor(tenantId)).responder, {
+    ...(provider ? { provider } : {}),
+    timeoutMs: config.aiTimeoutMs,
+    logger: log.child({ component: 'ai' }),
+  });
   const conversations = await startInboundPipeline({ bus: infrastructure.bus, orm: infrastructure.orm, logger, settingsFor });
   const deliveries = await startDeliveryPipeline(infrastructure.bus, infrastructure.orm);
-  log.info('runner started: conversation actors on SB_INBOUND, AI actor on sb.req.ai.*');
+  log.info({ ai: provider?.id ?? 'offline' }, 'runner started: conversation actors on SB_INBOUND, AI actor on sb.req.ai.*');
   return {
     role: 'runner',
     stop: async () => {

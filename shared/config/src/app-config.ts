@@ -28,6 +28,12 @@ export interface AppConfig {
   widgetFile: string;
   shutdownTimeoutMs: number;
   skipDashboardBuild: boolean;
+  /** An OpenAI-compatible server every tenant's bot uses; unset means the offline responder. */
+  openaiBaseUrl: string | undefined;
+  openaiApiKey: string | undefined;
+  openaiModel: string;
+  /** How long one AI answer may take before the offline responder answers instead (ms). */
+  aiTimeoutMs: number;
 }
 
 type Env = Partial<Record<EnvVariableName, string | undefined>> & Record<string, string | undefined>;
@@ -123,6 +129,10 @@ export function loadConfig(env: Env): AppConfig {
     widgetFile: text('WIDGET_FILE') ?? 'dist/widget/widget.js',
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     skipDashboardBuild: boolean('SKIP_DASHBOARD_BUILD'),
+    openaiBaseUrl: url('OPENAI_BASE_URL', ['http:', 'https:']),
+    openaiApiKey: text('OPENAI_API_KEY'),
+    openaiModel: text('OPENAI_MODEL') ?? 'gpt-4o-mini',
+    aiTimeoutMs: integer('AI_TIMEOUT_MS', 10_000, 100, 14_000),
   };
   if (issues.length > 0) {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');
