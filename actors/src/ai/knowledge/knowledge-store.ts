@@ -1,0 +1,215 @@
+import { ChromaClient, ChromaNotFoundError, type Collection, type Metadata } from 'chromadb';
+import { AppError } from '@switchboard/errors';
+import type { Embedder } from './embedder.ts';
+import type { TextChunk } from './text-chunker.ts';
+
+/** A document as the store keeps it: its chunks replace any other version of the same id. */
+export interface KnowledgeDocument {
+  id: string;
+  /** Increases when the document's content changes; the same version is stored once. */
+  version: number;
+  /** What a person would recognise as the origin, e.g. a file name or a URL. */
+  source: string;
+  chunks: TextChunk[];
+}
+
+export interface KnowledgeHit {
+  documentId: string;
+  documentVersion: number;
+  source: string;
+  title: string | null;
+  chunkIndex: number;
+  start: number;
+  end: number;
+  text: string;
+  /** 1 − cosine distance: 1 for the same direction, 0 for nothing in common. */
+  score: number;
+}
+
+export interface QueryOptions {
+  /** How many chunks at most. Default 3. */
+  topK?: number;
+  /** Chunks scoring below this are left out. Default: none are. */
+  minScore?: number;
+}
+
+export interface KnowledgeStoreOptions {
+  /** Chroma's base URL, e.g. `http://127.0.0.1:8000`. */
+  url: string;
+  embedder: Embedder;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The Chroma collection that holds a tenant's knowledge. Only a validated UUID gets here, so
+ * no tenant id can name, or pattern-match into, another tenant's collection.
+ */
+export function collectionNameFor(tenantId: string): string {
+  if (!uuid.test(tenantId)) {
+    throw new AppError('SB_ERR_VALIDATION', { message: 'tenantId must be a UUID.', issues: [{ path: '/tenantId', message: 'must be a UUID' }] });
+  }
+  return `kb_${tenantId.toLowerCase().replaceAll('-', '')}`;
+}
+
+/**
+ * A tenant's knowledge base in Chroma: one collection per tenant, cosine space, vectors from the
+ * given embedder (Chroma's own embedding function is off: it would download a model).
+ */
+export class KnowledgeStore {
+  private readonly client: ChromaClient;
+  private readonly embedder: Embedder;
+
+  constructor(options: KnowledgeStoreOptions) {
+    const url = new URL(options.url);
+    const ssl = url.protocol === 'https:';
+    this.client = new ChromaClient({ host: url.hostname, port: url.port === '' ? (ssl ? 443 : 80) : Number(url.port), ssl });
+    this.embedder = options.embedder;
+  }
+
+  /**
+   * Stores a document's chunks. The same id and version again changes nothing; another version
+   * replaces the stored one (new chunks are written before the old ones are deleted, so a query
+   * meanwhile finds one or the other, never neither). Resolves to whether anything changed.
+   */
+  async upsertDocument(tenantId: string, doc: KnowledgeDocument): Promise<{ changed: boolean; chunks: number }> {
+    validateDocument(doc);
+    const collection = await this.collection(tenantId);
+    const stored = await collection.get({ where: { documentId: doc.id }, include: ['metadatas'] });
+    const ids = doc.chunks.map((chunk) => chunkId(doc, chunk.index));
+    const storedIds = new Set(stored.ids);
+    const sameVersion = stored.metadatas.every((meta) => meta?.['documentVersion'] === doc.version);
+    if (sameVersion && storedIds.size === ids.length && ids.every((id) => storedIds.has(id))) return { changed: false, chunks: ids.length };
+
+    if (doc.chunks.length > 0) {
+      const embeddings = await this.embedder.embed(doc.chunks.map(embeddingText));
+      await collection.upsert({
+        ids,
+        embeddings,
+        documents: doc.chunks.map((chunk) => chunk.text),
+        metadatas: doc.chunks.map((chunk): Metadata => ({
+          documentId: doc.id,
+          documentVersion: doc.version,
+          source: doc.source,
+          title: chunk.title,
+          chunkIndex: chunk.index,
+          start: chunk.start,
+          end: chunk.end,
+        })),
+      });
+    }
+    const stale = stored.ids.filter((id) => !ids.includes(id));
+    if (stale.length > 0) await collection.delete({ ids: stale });
+    return { changed: true, chunks: ids.length };
+  }
+
+  /** Removes every chunk of the document, whatever its version. */
+  async deleteDocument(tenantId: string, documentId: string): Promise<void> {
+    const collection = await this.existingCollection(tenantId);
+    if (collection) await collection.delete({ where: { documentId } });
+  }
+
+  /** How many chunks the tenant's knowledge base holds, optionally for one document. */
+  async countChunks(tenantId: string, documentId?: string): Promise<number> {
+    const collection = await this.existingCollection(tenantId);
+    if (!collection) return 0;
+    if (documentId === undefined) return collection.count();
+    const stored = await collection.get({ where: { documentId }, include: [] });
+    return stored.ids.length;
+  }
+
+  /** The tenant's chunks closest to the question, best first, without those under `minScore`. */
+  async query(tenantId: string, question: string, options: QueryOptions = {}): Promise<KnowledgeHit[]> {
+    const topK = options.topK ?? 3;
+    if (!Number.isInteger(topK) || topK < 1 || topK > 100) {
+      throw new AppError('SB_ERR_VALIDATION', { message: 'topK must be an integer from 1 to 100.', issues: [{ path: '/topK', message: 'must be 1..100' }] });
+    }
+    const collection = await this.existingCollection(tenantId);
+    if (!collection) return [];
+    const [embedding] = await this.embedder.embed([question]);
+    if (!embedding) return [];
+    const result = await collection.query({ queryEmbeddings: [embedding], nResults: topK, include: ['documents', 'metadatas', 'distances'] });
+    const hits: KnowledgeHit[] = [];
+    for (const row of result.rows()[0] ?? []) {
+      const meta = row.metadata;
+      if (!meta || row.distance === null || row.distance === undefined) continue;
+      const score = 1 - row.distance;
+      if (options.minScore !== undefined && score < options.minScore) continue;
+      hits.push({
+        documentId: String(meta['documentId']),
+        documentVersion: Number(meta['documentVersion']),
+        source: String(meta['source']),
+        title: typeof meta['title'] === 'string' ? meta['title'] : null,
+        chunkIndex: Number(meta['chunkIndex']),
+        start: Number(meta['start']),
+        end: Number(meta['end']),
+        text: row.document ?? '',
+        score,
+      });
+    }
+    return hits;
+  }
+
+  /** Deletes the tenant's whole knowledge base; a tenant without one is not an error. */
+  async dropTenant(tenantId: string): Promise<void> {
+    const name = collectionNameFor(tenantId);
+    try {
+      await this.client.deleteCollection({ name });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  private async collection(tenantId: string): Promise<Collection> {
+    const collection = await this.client.getOrCreateCollection({
+      name: collectionNameFor(tenantId),
+      embeddingFunction: null,
+      configuration: { hnsw: { space: 'cosine' } },
+      metadata: { embedder: this.embedder.id, dimension: this.embedder.dimension },
+    });
+    return this.checkEmbedder(collection);
+  }
+
+  private async existingCollection(tenantId: string): Promise<Collection | undefined> {
+    const name = collectionNameFor(tenantId);
+    // Reading must not create a collection for a tenant that never stored anything.
+    const [collection] = await this.client.getCollections([name]).catch((error: unknown) => {
+      if (isNotFound(error)) return [];
+      throw error;
+    });
+    return collection ? this.checkEmbedder(collection) : undefined;
+  }
+
+  private checkEmbedder(collection: Collection): Collection {
+    const stored = collection.metadata?.['embedder'];
+    if (stored !== undefined && stored !== this.embedder.id) {
+      throw new AppError('SB_ERR_CONFLICT', {
+        message: `This knowledge base was indexed with the embedder "${String(stored)}", not "${this.embedder.id}"; re-index it before querying with another embedder.`,
+      });
+    }
+    return collection;
+  }
+}
+
+function chunkId(doc: KnowledgeDocument, index: number): string {
+  return `${doc.id}@${doc.version}#${index}`;
+}
+
+/** The heading goes into the vector too: it often carries the words a question uses. */
+function embeddingText(chunk: TextChunk): string {
+  return chunk.title !== null && !chunk.text.includes(chunk.title) ? `${chunk.title}\n${chunk.text}` : chunk.text;
+}
+
+function validateDocument(doc: KnowledgeDocument): void {
+  const issues: Array<{ path: string; message: string }> = [];
+  if (doc.id.trim() === '') issues.push({ path: '/id', message: 'must not be empty' });
+  if (!Number.isInteger(doc.version) || doc.version < 0) issues.push({ path: '/version', message: 'must be a non-negative integer' });
+  if (doc.source.trim() === '') issues.push({ path: '/source', message: 'must not be empty' });
+  if (issues.length > 0) {
+    throw new AppError('SB_ERR_VALIDATION', { message: `The document is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, issues });
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ChromaNotFoundError || (error instanceof Error && /does not exist|not found/i.test(error.message));
+}
