@@ -16,6 +16,7 @@ import { infrastructurePlugin } from './plugins/infrastructure.plugin.ts';
 import { openApiPlugin } from './plugins/openapi.plugin.ts';
 import { schemaValidator } from './plugins/schema-validator.ts';
 import { textInputPlugin } from './plugins/text-input.plugin.ts';
+import { trustedProxies } from './plugins/trusted-proxies.ts';
 import { traceIdOf } from './plugins/trace-id.ts';
 import { createMemoryRateLimitStore } from './rate-limit/memory-rate-limit.store.ts';
 import type { RateLimitStore } from './rate-limit/rate-limit-store.ts';
@@ -92,7 +93,7 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
     }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // A hop count is trusted as "the nearest n proxies" (what Fastify does with a number, which its types omit).
-    trustProxy: typeof options.trustProxy === 'number' ? trustNearestHops(options.trustProxy) : (options.trustProxy ?? false),
+    trustProxy: trustedProxies(options.trustProxy ?? false),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -174,7 +175,7 @@ async function registerLiveInbox(
     inbox,
     channels,
     rateLimiter: options.rateLimiter,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: trustedProxies(options.trustProxy ?? false),
     ...(options.widgetLimits ? { widgetLimits: options.widgetLimits } : {}),
   });
   if (options.widgetFile !== undefined) {
@@ -185,8 +186,4 @@ async function registerLiveInbox(
         (await em.execute<Array<{ public_key: string }>>(`select public_key from channels where type = 'webchat' order by created_at limit 1`))[0]?.public_key),
     });
   }
-}
-
-function trustNearestHops(hops: number): (address: string, hop: number) => boolean {
-  return (_address, hop) => hop < hops;
 }

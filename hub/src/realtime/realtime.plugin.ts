@@ -30,17 +30,11 @@ export interface RealtimePluginOptions {
   inbox: InboxService;
   channels: WebchatChannels;
   rateLimiter: RateLimiter;
-  trustProxy: boolean | number | string | string[];
+  /** Which hops may name the client (see `trustedProxies`). */
+  trustProxy: (address: string, hop: number) => boolean;
   widgetLimits?: Partial<WidgetLimits>;
   /** How long reconnecting consoles can ask for missed events (default 15 minutes). */
   replayWindowMs?: number;
-}
-
-function trustFunction(trust: RealtimePluginOptions['trustProxy']): (address: string, hop: number) => boolean {
-  if (trust === true) return () => true;
-  if (trust === false) return () => false;
-  if (typeof trust === 'number') return (_address, hop) => hop < trust;
-  return proxyaddr.compile(typeof trust === 'string' ? trust.split(',').map((part) => part.trim()) : trust);
 }
 
 const widgetEventOf = (envelope: BusEnvelope<DomainEventType>): [string, unknown] | undefined => {
@@ -111,7 +105,6 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     live,
     logger: log,
   });
-  const trust = trustFunction(options.trustProxy);
   attachWidgetNamespace(widgetNs, {
     bus: options.bus,
     orm: options.orm,
@@ -120,7 +113,7 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     rateLimiter: options.rateLimiter,
     limits: { ...defaultWidgetLimits, ...options.widgetLimits },
     logger: log,
-    clientIp: (request) => proxyaddr(request, trust),
+    clientIp: (request) => proxyaddr(request, options.trustProxy),
   });
 
   app.decorate('io', io);
