@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ChannelQr, ChannelStatusChanged } from './channel-events.ts';
 import {
   ConversationAssigned,
   ConversationChanged,
@@ -27,6 +28,8 @@ export const busMessages = {
   'handoff.requested': HandoffRequested,
   'conversation.assigned': ConversationAssigned,
   'conversation.released': ConversationReleased,
+  'channel.status': ChannelStatusChanged,
+  'channel.qr': ChannelQr,
 } as const;
 
 export type BusMessageType = keyof typeof busMessages;
@@ -45,6 +48,8 @@ export const domainEventTypes = [
   'handoff.requested',
   'conversation.assigned',
   'conversation.released',
+  'channel.status',
+  'channel.qr',
 ] as const satisfies readonly BusMessageType[];
 export type DomainEventType = (typeof domainEventTypes)[number];
 

@@ -2,6 +2,7 @@ export * from './primitives.ts';
 export * from './envelope.ts';
 export * from './message.ts';
 export * from './conversation.ts';
+export * from './channel-events.ts';
 export * from './bus-messages.ts';
 export * from './subjects.ts';
 export * from './schema-check.ts';

@@ -30,6 +30,8 @@ export const consoleEventNames = [
   'typing.started',
   'typing.stopped',
   'presence.updated',
+  'channel.status',
+  'channel.qr',
 ] as const satisfies readonly ConsoleEvent[];
 
 type MissingEvents = Exclude<ConsoleEvent, (typeof consoleEventNames)[number]>;

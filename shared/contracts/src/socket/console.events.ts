@@ -5,6 +5,7 @@ import {
   ConversationReleased,
   HandoffRequested,
 } from '../conversation.ts';
+import { ChannelQr, ChannelStatusChanged } from '../channel-events.ts';
 import { MessageView } from '../message.ts';
 import { MESSAGE_TEXT_MAX, Timestamp, Uuid } from '../primitives.ts';
 
@@ -79,6 +80,8 @@ export const consoleEvents = {
   'typing.started': Typing,
   'typing.stopped': Typing,
   'presence.updated': PresenceView,
+  'channel.status': ChannelStatusChanged,
+  'channel.qr': ChannelQr,
 } as const;
 export type ConsoleEvent = keyof typeof consoleEvents;
 export type ConsoleEventData<Kind extends ConsoleEvent> = Static<(typeof consoleEvents)[Kind]>;
