@@ -25,6 +25,8 @@ import { rateLimits, type RateLimitRule } from './rate-limit/rate-limiter.ts';
 import { chromaProbe, databaseProbe, natsProbe, type DependencyProbe } from './readiness/dependency-probe.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
+import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
+import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
 import { channelRoutes } from './inbox/channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
 import { InboxService } from './inbox/inbox.service.ts';
@@ -154,7 +156,7 @@ export async function build(options: HubOptions): Promise<FastifyInstance> {
 }
 
 /**
- * The live inbox: conversations over REST, canned responses, channels and conversation
+ * The live inbox: conversations over REST, canned responses, the knowledge base, channels and conversation
  * settings, the `/console` and `/widget` sockets, and the widget's script and demo page.
  */
 async function registerLiveInbox(
@@ -166,6 +168,7 @@ async function registerLiveInbox(
   const channels = new WebchatChannels(orm, deriveKeys(options.secretKey));
   await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
+  await app.register(knowledgeRoutes, { orm, store: new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() }) });
   await app.register(channelRoutes, { orm, webchat: channels });
   await app.register(realtimePlugin, {
     bus,

@@ -15,6 +15,7 @@ let agentId: string;
 interface PropertySchema {
   type?: string;
   format?: string;
+  maxLength?: number;
 }
 interface BodySchema {
   properties?: Record<string, PropertySchema>;
@@ -98,7 +99,7 @@ describe('bad input on every identity route with a body', () => {
         const cases: Array<[string, unknown]> = [
           ['wrong type', wrongTypeFor(schema)],
           ['null', null],
-          ...(schema.type === 'string' ? [['oversized', 'x'.repeat(100_000)], ['NUL', `bad\u0000value`]] as Array<[string, unknown]> : []),
+          ...(schema.type === 'string' ? [['oversized', 'x'.repeat(Math.max(100_000, (schema.maxLength ?? 0) + 1))], ['NUL', `bad\u0000value`]] as Array<[string, unknown]> : []),
         ];
         if (operation.schema.required?.includes(field)) cases.push(['missing', undefined]);
         for (const [kind, value] of cases) {

@@ -1,9 +1,11 @@
 import type { Bus, ConsumerHandle } from '@switchboard/bus';
 import { AiAnswer, AiRequest, subjects } from '@switchboard/contracts';
 import { AppError } from '@switchboard/errors';
+import type { KnowledgeStore } from '@switchboard/knowledge';
 import type { Logger } from 'pino';
 import { detectHandoffRequest } from '../conversation/handoff-detector.ts';
-import { respondOffline, type ResponderSettings } from './first-responder.ts';
+import { fallbackAnswer, respondFromSettings, type ResponderSettings } from './first-responder.ts';
+import { answerFromKnowledge } from './knowledge-answer.ts';
 import { answerWithProvider } from './providers/ai-answer.parser.ts';
 import type { LlmProvider } from './providers/llm-provider.ts';
 
@@ -15,6 +17,8 @@ export interface AiActorOptions {
   provider?: LlmProvider;
   /** Bound of one provider answer, retries included (ms). */
   timeoutMs?: number;
+  /** The tenants' knowledge bases, asked when no FAQ entry matches; absent: the fallback answers. */
+  knowledge?: KnowledgeStore;
   logger?: Logger;
 }
 
@@ -33,12 +37,25 @@ export function systemPromptFor(settings: ResponderSettings): string {
  * The AI actor: answers `AiRequest`s on `sb.req.ai.<tenant>` with an `AiAnswer`. With a provider
  * it asks the LLM for a structured answer (validated, repaired at most twice); a customer asking
  * for a person is handed off without a model call, and a provider that fails or is slow is
- * replaced by the offline responder (FAQ, greeting, fallback that offers a person), so the
+ * replaced by the offline responder (FAQ, greeting, the knowledge base's extractive answer with its
+ * source, fallback that offers a person), so the
  * customer always gets an answer. A request whose body names another tenant than its subject is
  * refused, so NATS subject permissions keep fencing tenants.
  */
 export function startAiActor(bus: Bus, settingsFor: ResponderSettingsSource, options: AiActorOptions = {}): ConsumerHandle {
-  const { provider } = options;
+  const { provider, knowledge } = options;
+  /** The offline answer: handoff, greeting or FAQ; then the knowledge base; then the fallback. */
+  const respondOffline = async (request: AiRequest, settings: ResponderSettings): Promise<AiAnswer> => {
+    const direct = respondFromSettings(request, settings);
+    if (direct !== undefined || knowledge === undefined) return direct ?? fallbackAnswer(settings);
+    try {
+      return await answerFromKnowledge(knowledge, request, settings.greeting);
+    } catch (error) {
+      // A knowledge base that is down must not leave the customer without an answer.
+      options.logger?.warn({ err: error, tenantId: request.tenantId }, 'the knowledge base failed; the fallback answers');
+      return fallbackAnswer(settings);
+    }
+  };
   return bus.serve(subjects.all.requests('ai'), { request: AiRequest, response: AiAnswer }, async (request, context) => {
     if (context.tenantId !== request.tenantId) {
       throw new AppError('SB_ERR_FORBIDDEN', { message: `request for tenant ${request.tenantId} arrived on ${context.subject}` });
@@ -52,7 +69,7 @@ export function startAiActor(bus: Bus, settingsFor: ResponderSettingsSource, opt
       });
     } catch (error) {
       options.logger?.warn({ err: error, provider: provider.id, tenantId: request.tenantId }, 'the AI provider failed; the offline responder answers');
-      return { ...respondOffline(request, settings), source: `offline (${provider.id} failed)`.slice(0, 100) };
+      return { ...(await respondOffline(request, settings)), source: `offline (${provider.id} failed)`.slice(0, 100) };
     }
   });
 }

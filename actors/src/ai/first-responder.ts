@@ -1,6 +1,6 @@
 import type { AiAnswer, AiRequest } from '@switchboard/contracts';
 import { detectHandoffRequest } from '../conversation/handoff-detector.ts';
-import { normalizeForMatching } from '../conversation/text-normalizer.ts';
+import { normalizeForMatching } from '@switchboard/knowledge';
 
 /** A tenant-configured question and its answer; `keywords` widen what matches it. */
 export interface FaqEntry {
@@ -65,6 +65,19 @@ const matchThreshold = 0.5;
  * gets the tenant's fallback text, which offers a person. Deterministic and network-free.
  */
 export function respondOffline(request: AiRequest, settings: ResponderSettings): AiAnswer {
+  return respondFromSettings(request, settings) ?? fallbackAnswer(settings);
+}
+
+/** The tenant's fallback text, which offers a person, with a low confidence. */
+export function fallbackAnswer(settings: ResponderSettings): AiAnswer {
+  return { actions: [], source: 'offline', intent: 'reply', confidence: 0.2, reply: settings.fallback };
+}
+
+/**
+ * The offline responder without its fallback: a handoff, a greeting or an FAQ answer, or
+ * `undefined` when none applies (the knowledge base may answer then).
+ */
+export function respondFromSettings(request: AiRequest, settings: ResponderSettings): AiAnswer | undefined {
   const base = { actions: [], source: 'offline' } as const;
   if (detectHandoffRequest(request.text, settings.handoffKeywords)) {
     return { ...base, actions: [], intent: 'handoff', confidence: 0.95, reply: settings.handoffMessage };
@@ -82,5 +95,5 @@ export function respondOffline(request: AiRequest, settings: ResponderSettings):
     const reply = request.isFirstMessage ? `${settings.greeting}\n\n${best.entry.answer}` : best.entry.answer;
     return { ...base, actions: [], intent: 'reply', confidence: Math.min(0.95, best.score), reply };
   }
-  return { ...base, actions: [], intent: 'reply', confidence: 0.2, reply: settings.fallback };
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { normalizeForMatching } from './text-normalizer.ts';
+import { normalizeForMatching } from '@switchboard/knowledge';
 
 /**
  * Ways customers ask for a person, in English and Arabic (Modern Standard and Maghrebi/Gulf

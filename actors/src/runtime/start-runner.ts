@@ -1,4 +1,5 @@
 import type { AppConfig } from '@switchboard/config';
+import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { startAiActor } from '../ai/ai.actor.ts';
 import { OpenAiProvider } from '../ai/providers/openai.provider.ts';
@@ -20,6 +21,7 @@ export async function startRunner(config: AppConfig, logger: Logger, infrastruct
   const ai = startAiActor(infrastructure.bus, async (tenantId) => (await settingsFor(tenantId)).responder, {
     ...(provider ? { provider } : {}),
     timeoutMs: config.aiTimeoutMs,
+    knowledge: new KnowledgeStore({ url: infrastructure.chromaUrl, embedder: new LocalEmbedder() }),
     logger: log.child({ component: 'ai' }),
   });
   const conversations = await startInboundPipeline({ bus: infrastructure.bus, orm: infrastructure.orm, logger, settingsFor });

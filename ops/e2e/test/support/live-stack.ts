@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
+import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { startAiActor, startDeliveryPipeline, startInboundPipeline, tenantSettingsSource, type InboundPipeline } from '@switchboard/actors';
 import { connectBus, type Bus, type ConsumerHandle } from '@switchboard/bus';
 import type { AuthenticatedSession, ChannelList, WidgetAuth } from '@switchboard/contracts';
@@ -80,7 +81,8 @@ export class LiveStack {
   /** Starts the runner's consumers (again, after `stopRunner`). */
   async startRunner(sweepIntervalMs = 0): Promise<void> {
     const settingsFor = tenantSettingsSource(this.orm, 0);
-    this.runnerParts.push(startAiActor(this.bus, async (tenantId) => (await settingsFor(tenantId)).responder));
+    const knowledge = new KnowledgeStore({ url: inject('chromaUrl'), embedder: new LocalEmbedder() });
+    this.runnerParts.push(startAiActor(this.bus, async (tenantId) => (await settingsFor(tenantId)).responder, { knowledge }));
     this.runnerParts.push(await startDeliveryPipeline(this.bus, this.orm));
     this.runner = await startInboundPipeline({ bus: this.bus, orm: this.orm, logger: testLogger(), settingsFor, sweepIntervalMs });
   }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ChromaClient } from 'chromadb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AppError } from '@switchboard/errors';
-import { collectionNameFor, KnowledgeStore, type KnowledgeDocument } from '../src/ai/knowledge/knowledge-store.ts';
-import { LocalEmbedder } from '../src/ai/knowledge/local-embedder.ts';
-import { chunkText } from '../src/ai/knowledge/text-chunker.ts';
+import { collectionNameFor, KnowledgeStore, type KnowledgeDocument } from '../src/knowledge-store.ts';
+import { LocalEmbedder } from '../src/local-embedder.ts';
+import { chunkText } from '../src/text-chunker.ts';
 
 const tenantA = randomUUID();
 const tenantB = randomUUID();

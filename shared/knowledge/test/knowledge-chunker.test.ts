@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@switchboard/errors';
-import { parseCsvFaq } from '../src/ai/knowledge/csv-faq.ts';
-import { chunkText } from '../src/ai/knowledge/text-chunker.ts';
+import { parseCsvFaq } from '../src/csv-faq.ts';
+import { chunkText } from '../src/text-chunker.ts';
 
 const sentence = (n: number): string => `Sentence number ${n} talks about parcels and delivery times in some detail.`;
 const longParagraph = (from: number, count: number): string => Array.from({ length: count }, (_, i) => sentence(from + i)).join(' ');

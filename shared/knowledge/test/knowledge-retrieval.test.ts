@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chunkText } from '../src/ai/knowledge/text-chunker.ts';
-import { KnowledgeStore, type KnowledgeHit } from '../src/ai/knowledge/knowledge-store.ts';
-import { LocalEmbedder } from '../src/ai/knowledge/local-embedder.ts';
+import { chunkText } from '../src/text-chunker.ts';
+import { KnowledgeStore, type KnowledgeHit } from '../src/knowledge-store.ts';
+import { LocalEmbedder } from '../src/local-embedder.ts';
 
 interface LabelledQuestion {
   question: string;

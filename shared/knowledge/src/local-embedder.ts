@@ -1,4 +1,4 @@
-import { normalizeForMatching } from '../../conversation/text-normalizer.ts';
+import { normalizeForMatching } from './text-normalizer.ts';
 import type { Embedder } from './embedder.ts';
 
 export interface LocalEmbedderOptions {
