@@ -42,6 +42,20 @@ export function systemPromptFor(settings: ResponderSettings): string {
  * customer always gets an answer. A request whose body names another tenant than its subject is
  * refused, so NATS subject permissions keep fencing tenants.
  */
+/**
+ * A knowledge base slower than this is skipped for the fallback: a cold or overloaded Chroma
+ * must not hold the answer until the conversation actor gives up and hands off (15 s).
+ */
+const knowledgeTimeoutMs = 3_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('SB_ERR_DEPENDENCY_DOWN', { message })), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 export function startAiActor(bus: Bus, settingsFor: ResponderSettingsSource, options: AiActorOptions = {}): ConsumerHandle {
   const { provider, knowledge } = options;
   /** The offline answer: handoff, greeting or FAQ; then the knowledge base; then the fallback. */
@@ -49,7 +63,7 @@ export function startAiActor(bus: Bus, settingsFor: ResponderSettingsSource, opt
     const direct = respondFromSettings(request, settings);
     if (direct !== undefined || knowledge === undefined) return direct ?? fallbackAnswer(settings);
     try {
-      return await answerFromKnowledge(knowledge, request, settings.greeting);
+      return await withDeadline(answerFromKnowledge(knowledge, request, settings.greeting), knowledgeTimeoutMs, 'the knowledge base did not answer in time');
     } catch (error) {
       // A knowledge base that is down must not leave the customer without an answer.
       options.logger?.warn({ err: error, tenantId: request.tenantId }, 'the knowledge base failed; the fallback answers');
