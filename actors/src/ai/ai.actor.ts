@@ -63,7 +63,7 @@ export function startAiActor(bus: Bus, settingsFor: ResponderSettingsSource, opt
     const direct = respondFromSettings(request, settings);
     if (direct !== undefined || knowledge === undefined) return direct ?? fallbackAnswer(settings);
     try {
-      return await withDeadline(answerFromKnowledge(knowledge, request, settings.greeting), knowledgeTimeoutMs, 'the knowledge base did not answer in time');
+      return (await withDeadline(answerFromKnowledge(knowledge, request, settings.greeting), knowledgeTimeoutMs, 'the knowledge base did not answer in time')) ?? fallbackAnswer(settings);
     } catch (error) {
       // A knowledge base that is down must not leave the customer without an answer.
       options.logger?.warn({ err: error, tenantId: request.tenantId }, 'the knowledge base failed; the fallback answers');

@@ -38,13 +38,15 @@ export function extractiveAnswer(question: string, hit: KnowledgeHit): string {
 /**
  * Answers from the tenant's knowledge base: the best chunk at or above the "I don't know"
  * threshold gives an extractive answer with its source (confidence = its score); below it the
- * bot says it does not know and offers a person.
+ * bot says it does not know and offers a person. `undefined` when the tenant has no knowledge.
  */
-export async function answerFromKnowledge(store: KnowledgeStore, request: AiRequest, greeting: string): Promise<AiAnswer> {
+export async function answerFromKnowledge(store: KnowledgeStore, request: AiRequest, greeting: string): Promise<AiAnswer | undefined> {
   const [best] = await store.query(request.tenantId, request.text, { topK: 1 });
+  // No knowledge base at all: the tenant's own fallback text answers, not this one.
+  if (best === undefined) return undefined;
   const base = { actions: [], intent: 'reply' as const, source: 'offline (knowledge base)' };
-  if (best === undefined || best.score < dontKnowThreshold) {
-    return { ...base, confidence: Math.min(0.2, Math.max(0, best?.score ?? 0)), reply: dontKnowReply };
+  if (best.score < dontKnowThreshold) {
+    return { ...base, confidence: Math.min(0.2, Math.max(0, best.score)), reply: dontKnowReply };
   }
   const answer = extractiveAnswer(request.text, best);
   const reply = request.isFirstMessage ? `${greeting}\n\n${answer}` : answer;

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { connectBus, createEnvelope, streamDefinitions, type Bus } from '@switchboard/bus';
 import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase, startNatsServer, type RunningNatsServer } from '@switchboard/dev';
@@ -28,15 +28,24 @@ let ownerUrl: string;
 let admin: pg.Client;
 let channelId: string;
 const runners = new Set<ChildProcess>();
+/** The runners' last log lines, printed when the test fails: a silent runner must say why. */
+const runnerLog: string[] = [];
 /** Every outbound envelope the channel's connector would receive, by message id. */
 const sentToChannel = new Map<string, number>();
 
 function startRunner(): ChildProcess {
   const child = spawn(process.execPath, ['ops/cli/bin/switchboard.mjs', 'runner'], {
     cwd: root,
-    env: { ...process.env, NATS_URL: nats.url, DATABASE_URL: ownerUrl, CHROMA_URL: inject('chromaUrl'), SECRET_KEY: testSecretKey, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NATS_URL: nats.url, DATABASE_URL: ownerUrl, CHROMA_URL: inject('chromaUrl'), SECRET_KEY: testSecretKey, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Both pipes are read to the end: a pipe nobody reads fills up and blocks the runner.
+  const keep = (chunk: Buffer) => {
+    runnerLog.push(...chunk.toString().split('\n').filter((line) => line !== '').map((line) => `[runner ${child.pid}] ${line.slice(0, 500)}`));
+    runnerLog.splice(0, Math.max(0, runnerLog.length - 200));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   runners.add(child);
   child.once('exit', () => runners.delete(child));
   return child;
@@ -77,6 +86,7 @@ afterAll(async () => {
 
 describe('a runner killed with kill -9 mid-stream', () => {
   it('loses no customer message and sends no bot reply twice once it is started again', { timeout: 240_000 }, async () => {
+    onTestFailed(() => console.error(`the runners' last log lines:\n${runnerLog.join('\n')}`));
     const first = startRunner();
     // Every chat writes its messages in order, all chats at once, as fast as JetStream takes them.
     const publishing = Promise.all(chats.map(async (chat) => {

@@ -39,6 +39,13 @@ export interface KnowledgeStoreOptions {
   embedder: Embedder;
 }
 
+/**
+ * How long a collection lookup is reused. Another process (the hub) may create a tenant's
+ * collection meanwhile: its first document is then found by this process's queries at most
+ * this late.
+ */
+const lookupTtlMs = 1_000;
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -59,6 +66,11 @@ export function collectionNameFor(tenantId: string): string {
 export class KnowledgeStore {
   private readonly client: ChromaClient;
   private readonly embedder: Embedder;
+  /**
+   * Collection lookups by name, shared while in flight and kept briefly: a burst of questions
+   * for one tenant (64 answers in flight in a runner) costs one Chroma round trip, not 64.
+   */
+  private readonly lookups = new Map<string, { at: number; found: Promise<Collection | undefined> }>();
 
   constructor(options: KnowledgeStoreOptions) {
     const url = new URL(options.url);
@@ -153,6 +165,7 @@ export class KnowledgeStore {
   /** Deletes the tenant's whole knowledge base; a tenant without one is not an error. */
   async dropTenant(tenantId: string): Promise<void> {
     const name = collectionNameFor(tenantId);
+    this.lookups.delete(name);
     try {
       await this.client.deleteCollection({ name });
     } catch (error) {
@@ -161,6 +174,7 @@ export class KnowledgeStore {
   }
 
   private async collection(tenantId: string): Promise<Collection> {
+    this.lookups.delete(collectionNameFor(tenantId));
     const collection = await this.client.getOrCreateCollection({
       name: collectionNameFor(tenantId),
       embeddingFunction: null,
@@ -172,12 +186,20 @@ export class KnowledgeStore {
 
   private async existingCollection(tenantId: string): Promise<Collection | undefined> {
     const name = collectionNameFor(tenantId);
+    const cached = this.lookups.get(name);
+    if (cached && Date.now() - cached.at < lookupTtlMs) return cached.found;
     // Reading must not create a collection for a tenant that never stored anything.
-    const [collection] = await this.client.getCollections([name]).catch((error: unknown) => {
-      if (isNotFound(error)) return [];
-      throw error;
-    });
-    return collection ? this.checkEmbedder(collection) : undefined;
+    const found = this.client.getCollections([name]).then(
+      ([collection]) => (collection ? this.checkEmbedder(collection) : undefined),
+      (error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      },
+    );
+    this.lookups.set(name, { at: Date.now(), found });
+    // A failed lookup is not remembered: the next question tries again.
+    found.catch(() => this.lookups.delete(name));
+    return found;
   }
 
   private checkEmbedder(collection: Collection): Collection {
