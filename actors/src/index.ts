@@ -20,3 +20,7 @@ export { startInboundPipeline, type InboundPipeline, type InboundPipelineOptions
 export { startDeliveryPipeline } from './conversation/delivery-pipeline.ts';
 export { ConversationRuntime, type ConversationRuntimeOptions } from './conversation/conversation-runtime.ts';
 export { mergeTenantSettings, tenantSettingsSource, type TenantBotSettings } from './conversation/tenant-settings.ts';
+export { TokenBudget, type CallRecord, type Reservation, type SoftLimitNotice, type TokenBudgetOptions } from './ai/quota/token-budget.ts';
+export { ConversationRateLimit } from './ai/quota/conversation-rate-limit.ts';
+export { costUsd, defaultPrices, type ModelPrice } from './ai/quota/price-table.ts';
+export { guardReply, withheldReply, type GuardContext } from './ai/guardrails.ts';

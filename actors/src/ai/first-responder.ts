@@ -15,6 +15,8 @@ export interface ResponderSettings {
   handoffMessage: string;
   handoffKeywords: string[];
   faq: FaqEntry[];
+  /** Phrases the bot must never send (see `guardReply`). */
+  blockedPatterns?: string[];
 }
 
 const greetings = ['hi', 'hello', 'hey', 'good morning', 'good evening', 'salam', 'salaam', 'bonjour', 'salut', 'مرحبا', 'السلام عليكم', 'اهلا', 'سلام', 'صباح الخير', 'مساء الخير'].map(normalizeForMatching);

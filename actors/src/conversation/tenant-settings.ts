@@ -33,6 +33,7 @@ export function mergeTenantSettings(stored: unknown): TenantBotSettings {
       handoffMessage,
       handoffKeywords: keywords,
       faq: pick('faq') ?? defaultResponderSettings.faq,
+      blockedPatterns: pick('blockedPatterns') ?? [],
     },
   };
 }

@@ -1,8 +1,11 @@
 import type { AppConfig } from '@switchboard/config';
+import { join, resolve } from 'node:path';
 import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
+import { aiSoftLimitMail, createMailer } from '@switchboard/mail';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { startAiActor } from '../ai/ai.actor.ts';
 import { OpenAiProvider } from '../ai/providers/openai.provider.ts';
+import { TokenBudget } from '../ai/quota/token-budget.ts';
 import { startDeliveryPipeline } from '../conversation/delivery-pipeline.ts';
 import { startInboundPipeline } from '../conversation/inbound-pipeline.ts';
 import { tenantSettingsSource } from '../conversation/tenant-settings.ts';
@@ -18,10 +21,25 @@ export async function startRunner(config: AppConfig, logger: Logger, infrastruct
   const provider = config.openaiBaseUrl === undefined
     ? undefined
     : new OpenAiProvider({ baseURL: config.openaiBaseUrl, apiKey: config.openaiApiKey ?? 'none', model: config.openaiModel, timeoutMs: config.aiTimeoutMs, maxRetries: 1 });
+  const mailer = createMailer({
+    ...(config.smtpUrl === undefined ? {} : { smtpUrl: config.smtpUrl }),
+    from: config.mailFrom,
+    outboxDir: join(resolve(config.dataDir), 'mail'),
+    logger: log.child({ component: 'mail' }),
+  });
+  const budget = new TokenBudget({
+    orm: infrastructure.orm,
+    defaultMonthlyTokens: config.aiMonthlyTokenBudget,
+    onSoftLimit: async (notice) => {
+      for (const to of notice.ownerEmails) await mailer.send(aiSoftLimitMail({ to, ...notice }));
+    },
+    logger: log.child({ component: 'ai-budget' }),
+  });
   const ai = startAiActor(infrastructure.bus, async (tenantId) => (await settingsFor(tenantId)).responder, {
     ...(provider ? { provider } : {}),
     timeoutMs: config.aiTimeoutMs,
     knowledge: new KnowledgeStore({ url: infrastructure.chromaUrl, embedder: new LocalEmbedder() }),
+    budget,
     logger: log.child({ component: 'ai' }),
   });
   const conversations = await startInboundPipeline({ bus: infrastructure.bus, orm: infrastructure.orm, logger, settingsFor });
@@ -33,6 +51,7 @@ export async function startRunner(config: AppConfig, logger: Logger, infrastruct
       await deliveries.stop();
       await conversations.stop();
       await ai.stop();
+      await mailer.close();
       log.info('runner stopped');
     },
   };

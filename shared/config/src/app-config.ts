@@ -34,6 +34,8 @@ export interface AppConfig {
   openaiModel: string;
   /** How long one AI answer may take before the offline responder answers instead (ms). */
   aiTimeoutMs: number;
+  /** Tokens a tenant's bot may use per calendar month unless the platform set its own budget. */
+  aiMonthlyTokenBudget: number;
 }
 
 type Env = Partial<Record<EnvVariableName, string | undefined>> & Record<string, string | undefined>;
@@ -133,6 +135,7 @@ export function loadConfig(env: Env): AppConfig {
     openaiApiKey: text('OPENAI_API_KEY'),
     openaiModel: text('OPENAI_MODEL') ?? 'gpt-4o-mini',
     aiTimeoutMs: integer('AI_TIMEOUT_MS', 10_000, 100, 14_000),
+    aiMonthlyTokenBudget: integer('AI_MONTHLY_TOKEN_BUDGET', 2_000_000, 0, 1_000_000_000_000),
   };
   if (issues.length > 0) {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');

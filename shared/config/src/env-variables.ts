@@ -30,6 +30,7 @@ export const envVariables = [
   { name: 'OPENAI_API_KEY', description: 'The API key for `OPENAI_BASE_URL` (any non-empty value for servers that need none).' },
   { name: 'OPENAI_MODEL', description: 'The chat model at `OPENAI_BASE_URL`.', defaultValue: 'gpt-4o-mini' },
   { name: 'AI_TIMEOUT_MS', description: 'How long one AI answer may take (at most 14000, below the conversation actor\'s 15 s wait) before the offline responder answers instead.', defaultValue: '10000' },
+  { name: 'AI_MONTHLY_TOKEN_BUDGET', description: 'Tokens a workspace\'s bot may use per calendar month (UTC) through the LLM provider, unless the platform set the workspace\'s own budget. Past 80 % the owners get one mail; at 100 % the bot answers from the FAQ and knowledge base and offers a person.', defaultValue: '2000000' },
   { name: 'WIDGET_FILE', description: 'The built storefront chat widget served at `/widget.js` (`npm start` builds it).', defaultValue: 'dist/widget/widget.js' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
   { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },

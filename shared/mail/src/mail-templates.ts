@@ -148,3 +148,20 @@ function fallbackLink(link: string): string {
     `If the button does not work, copy this address into your browser:<br><a href="${escapeHtml(link)}" style="color:#2563eb;word-break:break-all;">${escapeHtml(link)}</a>`,
   );
 }
+
+/** To a tenant's owner, once a month: the AI has used most of its token budget. */
+export function aiSoftLimitMail(input: { to: string; tenantName: string; used: number; budget: number; month: string }): MailMessage {
+  const tenant = oneLine(input.tenantName);
+  const share = input.budget > 0 ? Math.floor((input.used / input.budget) * 100) : 100;
+  const month = input.month.slice(0, 7);
+  const lines = [
+    `${tenant}'s bot has used ${share} % of its AI budget for ${month}: ${input.used.toLocaleString('en')} of ${input.budget.toLocaleString('en')} tokens.`,
+    'When the budget is used up, the bot keeps answering from your FAQ and knowledge base and offers your customers a person, until the next month starts or the budget is raised.',
+  ];
+  return {
+    to: input.to,
+    subject: `${tenant}: ${share} % of this month's AI budget used`,
+    text: ['Hello,', '', ...lines, '', 'You get this mail once a month at most.'].join('\n'),
+    html: layout([paragraph('Hello,'), ...lines.map((line) => paragraph(escapeHtml(line))), note('You get this mail once a month at most.')]),
+  };
+}

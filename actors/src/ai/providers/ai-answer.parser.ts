@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { AiAnswer, checkSchema, describeIssues, type AiRequest, type ConversationTurn, type SchemaIssue } from '@switchboard/contracts';
-import type { CallOptions, ChatMessage, LlmProvider, ResponseFormat } from './llm-provider.ts';
+import type { CallOptions, ChatMessage, LlmProvider, ResponseFormat, TokenUsage } from './llm-provider.ts';
 
 const { source: _source, ...draftProperties } = AiAnswer.properties;
 
@@ -31,7 +31,14 @@ const FORMAT_INSTRUCTIONS = [
 export interface AnswerOptions extends CallOptions {
   /** What the customer is told when the model never produces a valid answer. */
   handoffReply?: string;
+  /** The most tokens one answer may take (bounds the reply, and the cost). */
+  maxTokens?: number;
+  /** Told the usage of every call made, repairs included, as the server reported it. */
+  onUsage?: (usage: TokenUsage | null) => void;
 }
+
+/** What one answer may take by default: a full-length reply in JSON, with room to spare. */
+export const DEFAULT_MAX_ANSWER_TOKENS = 1_200;
 
 /**
  * Asks `provider` for a structured answer to `request`, checks it against the `AiAnswer` schema,
@@ -45,14 +52,15 @@ export async function answerWithProvider(
   systemPrompt: string,
   options: AnswerOptions = {},
 ): Promise<AiAnswer> {
-  const { handoffReply = DEFAULT_HANDOFF_REPLY, ...callOptions } = options;
+  const { handoffReply = DEFAULT_HANDOFF_REPLY, maxTokens = DEFAULT_MAX_ANSWER_TOKENS, onUsage, ...callOptions } = options;
   const messages: ChatMessage[] = [
     { role: 'system', content: `${systemPrompt}\n\n${FORMAT_INSTRUCTIONS}` },
     ...request.history.map(toChatMessage),
     { role: 'user', content: request.text },
   ];
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
-    const result = await provider.chat({ messages, responseFormat }, callOptions);
+    const result = await provider.chat({ messages, responseFormat, maxTokens }, callOptions);
+    onUsage?.(result.usage);
     const parsed = parseDraft(result.text);
     if (parsed.ok) return { ...parsed.value, source: provider.id };
     messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: repairPrompt(parsed.issues) });

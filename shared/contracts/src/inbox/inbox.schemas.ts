@@ -173,6 +173,8 @@ export const ConversationSettingsView = Type.Object(
       ),
       { maxItems: 200 },
     ),
+    /** Phrases the bot must never send (matched case-insensitively, as plain text): such replies are withheld. */
+    blockedPatterns: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { maxItems: 50 }),
   },
   { additionalProperties: false },
 );
@@ -204,4 +206,5 @@ export const defaultConversationSettingsView: ConversationSettingsView = {
   fallbackMessage: "Sorry, I couldn't answer just now. I'm asking a member of our team to help you.",
   greeting: 'Hello! How can I help you today?',
   faq: [],
+  blockedPatterns: [],
 };
