@@ -1,4 +1,5 @@
 import { benchActorMemory } from './actor-memory.bench.ts';
+import { benchAiOverhead } from './ai-overhead.bench.ts';
 import { benchBus } from './bus.bench.ts';
 import { benchLivePipeline } from './live-pipeline.bench.ts';
 import { printSummary } from './live-report.ts';
@@ -13,6 +14,7 @@ export async function runBenchmarks(env: NodeJS.ProcessEnv): Promise<void> {
   const scale = Math.max(1, Number(env['BENCH_SCALE'] ?? '1') || 1);
   process.stdout.write(`Switchboard benchmarks (scale ${scale}, Node ${process.version})\n`);
   await benchBus(scale);
+  await benchAiOverhead(scale);
   if (env['BENCH_LIVE'] === '0') {
     await benchActorMemory(scale);
   } else {
