@@ -10,7 +10,7 @@ import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase, startNatsServer, type RunningNatsServer } from '@switchboard/dev';
 import { deriveKeys } from '@switchboard/security';
 import { eventually, inboundMessageFixture, testLogger, testSecretKey } from '@switchboard/testing';
-import { defaultResponderSettings, startAiActor } from '../src/index.ts';
+import { defaultResponderSettings, mergeAiSettings, startAiActor } from '../src/index.ts';
 import { startInboundPipeline } from '../src/conversation/inbound-pipeline.ts';
 import { startDeliveryPipeline } from '../src/conversation/delivery-pipeline.ts';
 
@@ -31,7 +31,7 @@ const outbound: BusEnvelope<'outbound.message'>[] = [];
 const events: BusEnvelope[] = [];
 
 async function startPipeline() {
-  return startInboundPipeline({ bus, orm, logger: testLogger(), settingsFor: async () => ({ conversation: settings, responder: defaultResponderSettings }) });
+  return startInboundPipeline({ bus, orm, logger: testLogger(), settingsFor: async () => ({ conversation: settings, responder: defaultResponderSettings, ai: mergeAiSettings({}) }) });
 }
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Bus } from '@switchboard/bus';
 import { withTenant, type Orm } from '@switchboard/db';
-import { deriveKeys } from '@switchboard/security';
+import { createSecretBox, deriveKeys } from '@switchboard/security';
 import type { Mailer } from '@switchboard/mail';
 import type { Logger } from 'pino';
 import { createIdentityServices } from './identity/identity-services.ts';
@@ -27,6 +27,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
 import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
+import { botSettingsRoutes } from './bot/bot-settings.routes.ts';
 import { channelRoutes } from './inbox/channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
 import { InboxService } from './inbox/inbox.service.ts';
@@ -81,6 +82,10 @@ export interface HubOptions {
   demoTenantId?: string;
   /** Overrides the widget's limits per visitor and address (tests use this). */
   widgetLimits?: Partial<WidgetLimits>;
+  /** The provider of workspaces on the platform's AI, e.g. `openai:gpt-4o-mini`; absent: offline. */
+  platformAiProvider?: string;
+  /** `AI_MONTHLY_TOKEN_BUDGET`, for workspaces without their own budget (default 2,000,000). */
+  aiMonthlyTokenBudget?: number;
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -170,6 +175,13 @@ async function registerLiveInbox(
   await app.register(cannedResponseRoutes, { orm });
   await app.register(knowledgeRoutes, { orm, store: new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() }) });
   await app.register(channelRoutes, { orm, webchat: channels });
+  await app.register(botSettingsRoutes, {
+    orm,
+    bus,
+    secrets: createSecretBox(deriveKeys(options.secretKey).encryptionKey),
+    platformProvider: options.platformAiProvider,
+    defaultMonthlyTokens: options.aiMonthlyTokenBudget ?? 2_000_000,
+  });
   await app.register(realtimePlugin, {
     bus,
     orm,

@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pg from 'pg';
 import { inject } from 'vitest';
 import { connectBus, type Bus } from '@switchboard/bus';
-import { defaultConversationSettingsView, type AuthenticatedSession, type LoginResponse, type Role } from '@switchboard/contracts';
+import { AiAnswer, AiRequest, defaultBotAiSettings, defaultConversationSettingsView, subjects, type AuthenticatedSession, type LoginResponse, type Role } from '@switchboard/contracts';
 import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase } from '@switchboard/dev';
 import { createMailer, type Mailer } from '@switchboard/mail';
@@ -24,6 +24,8 @@ export interface IdentityHub {
   smtp: SmtpCapture;
   /** SQL as the superuser, past row-level security: to seed what no route creates and check what is stored. */
   admin<Row extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Answers the tenant's AI requests in place of the runner (which hub tests do not start). */
+  answerAiFor(tenantId: string): void;
   close(): Promise<void>;
 }
 
@@ -62,12 +64,20 @@ export async function startIdentityHub(
   });
   extend?.(app);
   await app.ready();
+  const standIns: Array<{ stop(): Promise<void> }> = [];
   return {
     app,
     orm,
     smtp,
+    // The runner's AI actor is not part of a hub test: this answers one tenant's AI requests
+    // (the bot preview) in its place, on that tenant's subject only, so no other test's bot is touched.
+    answerAiFor: (tenantId: string) => {
+      standIns.push(bus.serve(subjects.request('ai', tenantId), { request: AiRequest, response: AiAnswer }, async (request) =>
+        ({ intent: 'reply' as const, confidence: 1, reply: `You asked: ${request.text}`, actions: [], source: 'hub-test stand-in' })));
+    },
     admin: async <Row extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await superuser.query<Row>(sql, params)).rows,
     close: async () => {
+      for (const standIn of standIns) await standIn.stop();
       await app.close();
       await mailer.close();
       await smtp.stop();
@@ -277,6 +287,10 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'PATCH /api/v1/channels/:id': { name: `Walked ${unique}` },
     'GET /api/v1/conversation-settings': undefined,
     'PUT /api/v1/conversation-settings': { ...defaultConversationSettingsView, handoffKeywords: ['refund'] },
+    'GET /api/v1/bot/ai-settings': undefined,
+    'PUT /api/v1/bot/ai-settings': { ...defaultBotAiSettings, personaName: `Walker ${unique}` },
+    'POST /api/v1/bot/preview': { text: 'Do you ship to Rabat?' },
+    'GET /api/v1/bot/usage': undefined,
   };
   if (!(route in samples)) throw new Error(`no sample request for ${route}: add one to sampleBody so the route walks cover it`);
   return samples[route];

@@ -70,6 +70,7 @@ async function snapshotOf(tenantId: string): Promise<unknown> {
 beforeAll(async () => {
   hub = await startIdentityHub('isolation');
   const a = await world();
+  hub.answerAiFor(a.world.tenantId);
   b = (await world()).world;
   callers['owner (bearer)'] = (request) => bearer(hub.app, a.ownerToken)(request);
   callers['owner (cookie)'] = (request) => a.owner.request(request);

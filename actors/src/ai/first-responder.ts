@@ -1,4 +1,6 @@
-import type { AiAnswer, AiRequest } from '@switchboard/contracts';
+import type { actionKinds, AiAnswer, AiRequest } from '@switchboard/contracts';
+
+type ActionKind = (typeof actionKinds)[number];
 import { detectHandoffRequest } from '../conversation/handoff-detector.ts';
 import { normalizeForMatching } from '@switchboard/knowledge';
 
@@ -17,6 +19,19 @@ export interface ResponderSettings {
   faq: FaqEntry[];
   /** Phrases the bot must never send (see `guardReply`). */
   blockedPatterns?: string[];
+  /** The workspace's name, as the model introduces the business. */
+  businessName?: string;
+  /** How the model speaks and what it may propose (the bot's AI settings). */
+  persona?: BotPersona;
+}
+
+export interface BotPersona {
+  name: string;
+  /** The business's own instructions, after the platform's rules. */
+  instructions: string;
+  language: string;
+  temperature: number;
+  allowedActions: readonly ActionKind[];
 }
 
 const greetings = ['hi', 'hello', 'hey', 'good morning', 'good evening', 'salam', 'salaam', 'bonjour', 'salut', 'مرحبا', 'السلام عليكم', 'اهلا', 'سلام', 'صباح الخير', 'مساء الخير'].map(normalizeForMatching);

@@ -1,16 +1,33 @@
-import { ConversationSettingsView, checkSchema } from '@switchboard/contracts';
+import { BotAiSettingsView, ConversationSettingsView, checkSchema, defaultBotAiSettings, type BotAiSettingsUpdate } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import type { ResponderSettings } from '../ai/first-responder.ts';
 import { defaultConversationSettings, defaultResponderSettings } from '../ai/default-bot-settings.ts';
 import type { ConversationSettings } from './conversation.machine.ts';
 
+/** The workspace's AI settings as stored; the key stays sealed until a provider is built. */
+export interface TenantAiSettings extends Omit<BotAiSettingsUpdate, 'apiKey' | 'removeApiKey'> {
+  apiKeySealed: string | null;
+}
+
 export interface TenantBotSettings {
   conversation: ConversationSettings;
   responder: ResponderSettings;
+  ai: TenantAiSettings;
+}
+
+/** Stored AI settings over the defaults; a field that no longer validates takes its default. */
+export function mergeAiSettings(stored: unknown, apiKeySealed: string | null = null): TenantAiSettings {
+  const partial = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+  const merged: Record<string, unknown> = { ...defaultBotAiSettings };
+  for (const [key, value] of Object.entries(partial)) {
+    const schema = (BotAiSettingsView.properties as Record<string, Parameters<typeof checkSchema>[0]>)[key];
+    if (schema !== undefined && key !== 'apiKeySet' && key !== 'activeProvider' && checkSchema(schema, value).ok) merged[key] = value;
+  }
+  return { ...(merged as Omit<BotAiSettingsUpdate, 'apiKey' | 'removeApiKey'>), apiKeySealed };
 }
 
 /** The tenant's stored settings merged over the defaults; a field that no longer validates falls back to its default. */
-export function mergeTenantSettings(stored: unknown): TenantBotSettings {
+export function mergeTenantSettings(stored: unknown, aiStored?: unknown, apiKeySealed: string | null = null): TenantBotSettings {
   const partial = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
   const pick = <K extends keyof ConversationSettingsView>(key: K): ConversationSettingsView[K] | undefined => {
     const value = partial[key];
@@ -20,7 +37,9 @@ export function mergeTenantSettings(stored: unknown): TenantBotSettings {
   const keywords = pick('handoffKeywords') ?? defaultConversationSettings.handoffKeywords;
   const handoffMessage = pick('handoffMessage') ?? defaultConversationSettings.handoffMessage;
   const inactivity = pick('agentInactivityMinutes');
+  const ai = mergeAiSettings(aiStored, apiKeySealed);
   return {
+    ai,
     conversation: {
       handoffKeywords: keywords,
       agentInactivityMs: inactivity === undefined ? defaultConversationSettings.agentInactivityMs : inactivity * 60_000,
@@ -34,6 +53,7 @@ export function mergeTenantSettings(stored: unknown): TenantBotSettings {
       handoffKeywords: keywords,
       faq: pick('faq') ?? defaultResponderSettings.faq,
       blockedPatterns: pick('blockedPatterns') ?? [],
+      persona: { name: ai.personaName, instructions: ai.instructions, language: ai.language, temperature: ai.temperature, allowedActions: ai.allowedActions },
     },
   };
 }
@@ -48,8 +68,10 @@ export function tenantSettingsSource(orm: Orm, ttlMs = 5_000): (tenantId: string
     const hit = cache.get(tenantId);
     if (hit && Date.now() - hit.at < ttlMs) return hit.settings;
     const settings = withTenant(orm.em, tenantId, async (em) => {
-      const [row] = await em.execute<Array<{ conversation_settings: unknown }>>('select conversation_settings from tenants where id = ?', [tenantId]);
-      return mergeTenantSettings(row?.conversation_settings);
+      const [row] = await em.execute<Array<{ conversation_settings: unknown; ai_settings: unknown; ai_api_key_sealed: string | null; name: string }>>(
+        'select conversation_settings, ai_settings, ai_api_key_sealed, name from tenants where id = ?', [tenantId]);
+      const settings = mergeTenantSettings(row?.conversation_settings, row?.ai_settings, row?.ai_api_key_sealed ?? null);
+      return { ...settings, responder: { ...settings.responder, businessName: row?.name ?? '' } };
     });
     cache.set(tenantId, { at: Date.now(), settings });
     settings.catch(() => cache.delete(tenantId));

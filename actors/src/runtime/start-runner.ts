@@ -1,11 +1,10 @@
 import type { AppConfig } from '@switchboard/config';
 import { join, resolve } from 'node:path';
-import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
-import { aiSoftLimitMail, createMailer } from '@switchboard/mail';
+import { createMailer } from '@switchboard/mail';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
-import { startAiActor } from '../ai/ai.actor.ts';
+import { startAiService } from '../ai/ai-service.ts';
 import { OpenAiProvider } from '../ai/providers/openai.provider.ts';
-import { TokenBudget } from '../ai/quota/token-budget.ts';
+import { AppError } from '@switchboard/errors';
 import { startDeliveryPipeline } from '../conversation/delivery-pipeline.ts';
 import { startInboundPipeline } from '../conversation/inbound-pipeline.ts';
 import { tenantSettingsSource } from '../conversation/tenant-settings.ts';
@@ -27,19 +26,16 @@ export async function startRunner(config: AppConfig, logger: Logger, infrastruct
     outboxDir: join(resolve(config.dataDir), 'mail'),
     logger: log.child({ component: 'mail' }),
   });
-  const budget = new TokenBudget({
+  const ai = startAiService({
+    bus: infrastructure.bus,
     orm: infrastructure.orm,
-    defaultMonthlyTokens: config.aiMonthlyTokenBudget,
-    onSoftLimit: async (notice) => {
-      for (const to of notice.ownerEmails) await mailer.send(aiSoftLimitMail({ to, ...notice }));
-    },
-    logger: log.child({ component: 'ai-budget' }),
-  });
-  const ai = startAiActor(infrastructure.bus, async (tenantId) => (await settingsFor(tenantId)).responder, {
-    ...(provider ? { provider } : {}),
+    chromaUrl: infrastructure.chromaUrl,
+    secretKey: requireSecretKey(config.secretKey),
+    settingsFor,
+    platform: provider,
     timeoutMs: config.aiTimeoutMs,
-    knowledge: new KnowledgeStore({ url: infrastructure.chromaUrl, embedder: new LocalEmbedder() }),
-    budget,
+    monthlyTokens: config.aiMonthlyTokenBudget,
+    mailer,
     logger: log.child({ component: 'ai' }),
   });
   const conversations = await startInboundPipeline({ bus: infrastructure.bus, orm: infrastructure.orm, logger, settingsFor });
@@ -55,4 +51,13 @@ export async function startRunner(config: AppConfig, logger: Logger, infrastruct
       log.info('runner stopped');
     },
   };
+}
+
+/** The runner opens workspaces' sealed provider keys, so it needs the same SECRET_KEY as the hub. */
+function requireSecretKey(secretKey: string | undefined): string {
+  if (secretKey !== undefined) return secretKey;
+  throw new AppError('SB_ERR_CONFIG_INVALID', {
+    message: 'The environment is not valid:\n  SECRET_KEY: is required to run the runner (npm start generates one)',
+    issues: [{ path: 'SECRET_KEY', message: 'is required' }],
+  });
 }

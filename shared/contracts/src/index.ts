@@ -12,6 +12,7 @@ export * from './socket/console.events.ts';
 export * from './identity/permissions.ts';
 export * from './identity/identity.schemas.ts';
 export * from './ai.ts';
+export * from './bot-settings.ts';
 export * from './conversation-commands.ts';
 export * from './live-signals.ts';
 export * from './inbox/inbox.schemas.ts';

@@ -33,6 +33,7 @@ export interface AnswerOptions extends CallOptions {
   handoffReply?: string;
   /** The most tokens one answer may take (bounds the reply, and the cost). */
   maxTokens?: number;
+  temperature?: number;
   /** Told the usage of every call made, repairs included, as the server reported it. */
   onUsage?: (usage: TokenUsage | null) => void;
 }
@@ -52,14 +53,14 @@ export async function answerWithProvider(
   systemPrompt: string,
   options: AnswerOptions = {},
 ): Promise<AiAnswer> {
-  const { handoffReply = DEFAULT_HANDOFF_REPLY, maxTokens = DEFAULT_MAX_ANSWER_TOKENS, onUsage, ...callOptions } = options;
+  const { handoffReply = DEFAULT_HANDOFF_REPLY, maxTokens = DEFAULT_MAX_ANSWER_TOKENS, onUsage, temperature, ...callOptions } = options;
   const messages: ChatMessage[] = [
     { role: 'system', content: `${systemPrompt}\n\n${FORMAT_INSTRUCTIONS}` },
     ...request.history.map(toChatMessage),
     { role: 'user', content: request.text },
   ];
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
-    const result = await provider.chat({ messages, responseFormat, maxTokens }, callOptions);
+    const result = await provider.chat({ messages, responseFormat, maxTokens, ...(temperature === undefined ? {} : { temperature }) }, callOptions);
     onUsage?.(result.usage);
     const parsed = parseDraft(result.text);
     if (parsed.ok) return { ...parsed.value, source: provider.id };

@@ -6,8 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
-import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
-import { startAiActor, startDeliveryPipeline, startInboundPipeline, tenantSettingsSource, type InboundPipeline } from '@switchboard/actors';
+import { startAiService, startDeliveryPipeline, startInboundPipeline, tenantSettingsSource, type InboundPipeline } from '@switchboard/actors';
 import { connectBus, type Bus, type ConsumerHandle } from '@switchboard/bus';
 import type { AuthenticatedSession, ChannelList, WidgetAuth } from '@switchboard/contracts';
 import { openDatabase, type Orm } from '@switchboard/db';
@@ -81,8 +80,11 @@ export class LiveStack {
   /** Starts the runner's consumers (again, after `stopRunner`). */
   async startRunner(sweepIntervalMs = 0): Promise<void> {
     const settingsFor = tenantSettingsSource(this.orm, 0);
-    const knowledge = new KnowledgeStore({ url: inject('chromaUrl'), embedder: new LocalEmbedder() });
-    this.runnerParts.push(startAiActor(this.bus, async (tenantId) => (await settingsFor(tenantId)).responder, { knowledge }));
+    // The AI actor as the runner hosts it: per-workspace provider, knowledge base, token budget.
+    this.runnerParts.push(startAiService({
+      bus: this.bus, orm: this.orm, chromaUrl: inject('chromaUrl'), secretKey: testSecretKey, settingsFor,
+      timeoutMs: 5_000, monthlyTokens: 2_000_000, mailer: this.mailer, logger: testLogger(),
+    }));
     this.runnerParts.push(await startDeliveryPipeline(this.bus, this.orm));
     this.runner = await startInboundPipeline({ bus: this.bus, orm: this.orm, logger: testLogger(), settingsFor, sweepIntervalMs });
   }

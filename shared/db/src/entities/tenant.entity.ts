@@ -20,6 +20,12 @@ export const Tenant = defineEntity({
     requireMfa: p.boolean().onCreate(() => false),
     /** Handoff keywords, agent inactivity, bot messages and FAQ (contracts `ConversationSettingsView`, partial). */
     conversationSettings: p.json<Record<string, unknown>>().columnType('jsonb').onCreate(() => ({})),
+    /** Provider, model, persona, instructions, language, allowed actions (contracts `BotAiSettingsView`, partial). */
+    aiSettings: p.json<Record<string, unknown>>().columnType('jsonb').onCreate(() => ({})),
+    /** The workspace's own provider key, sealed with the secret box; never sent to a client. */
+    aiApiKeySealed: p.text().nullable().lazy(),
+    /** Tokens per month through the LLM provider; null: the platform's `AI_MONTHLY_TOKEN_BUDGET`. Platform scope only. */
+    aiMonthlyTokenBudget: p.bigint('number').nullable(),
     suspendedAt: p.datetime().columnType('timestamptz').nullable(),
     createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
     updatedAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()).onUpdate(() => new Date()),

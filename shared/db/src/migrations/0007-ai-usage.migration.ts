@@ -4,7 +4,10 @@ import { appRoleName } from '../app-role.ts';
 const app = appRoleName;
 
 /**
- * The AI's token budget and usage log.
+ * The bot's AI settings, token budget and usage log.
+ * - `tenants.ai_settings`: provider, model, temperature, persona, instructions, language and the
+ *   allowed actions (see `BotAiSettingsView`); `tenants.ai_api_key_sealed`: the workspace's own
+ *   provider key, sealed with the secret box (AES-256-GCM), never returned.
  * - `tenants.ai_monthly_token_budget`: the tenant's own monthly budget; null takes the platform
  *   default (`AI_MONTHLY_TOKEN_BUDGET`).
  * - `ai_token_months`: per tenant and calendar month (UTC), tokens used and tokens reserved by
@@ -17,6 +20,7 @@ export class Migration0007AiUsage extends Migration {
   override name = '0007-ai-usage';
 
   override up(): void {
+    this.addSql(`alter table tenants add column ai_settings jsonb not null default '{}', add column ai_api_key_sealed text;`);
     this.addSql('alter table tenants add column ai_monthly_token_budget bigint check (ai_monthly_token_budget is null or ai_monthly_token_budget >= 0);');
     // The budget is the plan's: a tenant's own scope must not raise it (see 0002's guards).
     this.addSql(`create or replace function guard_tenant_ai_budget() returns trigger
@@ -66,6 +70,6 @@ export class Migration0007AiUsage extends Migration {
     this.addSql('drop table if exists ai_usage, ai_token_months;');
     this.addSql('drop trigger if exists tenants_guard_ai_budget on tenants;');
     this.addSql('drop function if exists guard_tenant_ai_budget();');
-    this.addSql('alter table tenants drop column if exists ai_monthly_token_budget;');
+    this.addSql('alter table tenants drop column if exists ai_monthly_token_budget, drop column if exists ai_settings, drop column if exists ai_api_key_sealed;');
   }
 }
