@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Bus } from '@switchboard/bus';
 import { withTenant, type Orm } from '@switchboard/db';
-import { deriveKeys } from '@switchboard/security';
+import { createSecretBox, deriveKeys } from '@switchboard/security';
 import type { Mailer } from '@switchboard/mail';
 import type { Logger } from 'pino';
 import { createIdentityServices } from './identity/identity-services.ts';
@@ -32,6 +32,9 @@ import { WebchatChannels } from './inbox/webchat-channels.ts';
 import type { PrincipalResolver } from './identity/principal-resolver.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { realtimePlugin } from './realtime/realtime.plugin.ts';
+import { TelegramBotApi } from './telegram/telegram-bot-api.ts';
+import { TelegramChannels } from './telegram/telegram-channels.ts';
+import { telegramWebhookRoutes } from './telegram/telegram-webhook.routes.ts';
 import type { WidgetLimits } from './realtime/widget.namespace.ts';
 import { widgetAssetsPlugin } from './widget/widget-assets.plugin.ts';
 
@@ -79,6 +82,13 @@ export interface HubOptions {
   demoTenantId?: string;
   /** Overrides the widget's limits per visitor and address (tests use this). */
   widgetLimits?: Partial<WidgetLimits>;
+  /** The Telegram Bot API (`TELEGRAM_API_ROOT`, default `https://api.telegram.org`). */
+  telegramApiRoot?: string;
+  /**
+   * `PUBLIC_URL` when it was set: where Telegram posts webhook-mode channels' updates. Without
+   * it, adding a webhook channel registers no webhook (Telegram could not reach the hub).
+   */
+  webhookBaseUrl?: string;
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -163,10 +173,19 @@ async function registerLiveInbox(
 ): Promise<void> {
   const { bus, orm } = options.infrastructure;
   const inbox = new InboxService(bus, orm);
-  const channels = new WebchatChannels(orm, deriveKeys(options.secretKey));
+  const keys = deriveKeys(options.secretKey);
+  const channels = new WebchatChannels(orm, keys);
+  const telegram = new TelegramChannels({
+    orm,
+    keys,
+    secretBox: createSecretBox(keys.encryptionKey),
+    api: new TelegramBotApi(options.telegramApiRoot ?? 'https://api.telegram.org'),
+    webhookBaseUrl: options.webhookBaseUrl?.replace(/\/+$/, ''),
+  });
   await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
-  await app.register(channelRoutes, { orm, webchat: channels });
+  await app.register(channelRoutes, { orm, webchat: channels, telegram });
+  await app.register(telegramWebhookRoutes, { bus, telegram });
   await app.register(realtimePlugin, {
     bus,
     orm,

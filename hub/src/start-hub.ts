@@ -52,6 +52,8 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
       cookieSecure: config.cookieSecure,
       trustProxy: config.trustProxy,
       widgetFile: resolve(config.widgetFile),
+      telegramApiRoot: config.telegramApiRoot,
+      ...(config.webhookBaseUrl === undefined ? {} : { webhookBaseUrl: config.webhookBaseUrl }),
       ...extras,
     });
     const address = await app.listen({ port: config.port, host: config.host });

@@ -11,7 +11,7 @@ import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase } from '@switchboard/dev';
 import { createMailer, type Mailer } from '@switchboard/mail';
 import { deriveKeys, hashPassword } from '@switchboard/security';
-import { startSmtpCapture, testLogger, testSecretKey, type CapturedMail, type SmtpCapture } from '@switchboard/testing';
+import { startFakeTelegramServer, startSmtpCapture, testLogger, testSecretKey, type CapturedMail, type FakeTelegramServer, type SmtpCapture } from '@switchboard/testing';
 import { build, type HubOptions } from '../src/index.ts';
 
 export const publicUrl = 'http://switchboard.test';
@@ -22,6 +22,8 @@ export interface IdentityHub {
   app: FastifyInstance;
   orm: Orm;
   smtp: SmtpCapture;
+  /** The Bot API the hub's Telegram calls reach (a local fake: route walks must not touch the network). */
+  telegram: FakeTelegramServer;
   /** SQL as the superuser, past row-level security: to seed what no route creates and check what is stored. */
   admin<Row extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function startIdentityHub(
   await superuser.connect();
   const bus: Bus = await connectBus({ servers: inject('natsUrl'), name: `hub-${prefix}`, logger: testLogger() });
   const smtp = await startSmtpCapture();
+  const telegram = await startFakeTelegramServer();
   const outboxDir = await mkdtemp(join(tmpdir(), 'sb-outbox-'));
   const mailer: Mailer = createMailer({ smtpUrl: smtp.url, from: 'Switchboard <no-reply@switchboard.test>', outboxDir, logger: testLogger() });
   const { extend, ...hubOptions } = options;
@@ -58,6 +61,7 @@ export async function startIdentityHub(
     apiPerIpLimit: { limit: 100_000, windowMs: 60_000 },
     // The tests stand in for a load balancer: each simulated person has their own X-Forwarded-For.
     trustProxy: true,
+    telegramApiRoot: telegram.apiRoot,
     ...hubOptions,
   });
   extend?.(app);
@@ -66,11 +70,13 @@ export async function startIdentityHub(
     app,
     orm,
     smtp,
+    telegram,
     admin: async <Row extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await superuser.query<Row>(sql, params)).rows,
     close: async () => {
       await app.close();
       await mailer.close();
       await smtp.stop();
+      await telegram.close();
       await bus.close();
       await superuser.end();
       await orm.close();
@@ -269,6 +275,9 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'PUT /api/v1/canned-responses/:id': { shortcut: `walk-${unique}`, text: 'Thanks for waiting!' },
     'DELETE /api/v1/canned-responses/:id': undefined,
     'GET /api/v1/channels': undefined,
+    // A token no bot has: Telegram (the harness's fake) refuses it, so the walk adds no channel.
+    'POST /api/v1/channels': { type: 'telegram', name: `Walk bot ${unique}`, token: '123456789:AAwalkTokenThatNoBotHas_0123456789', mode: 'polling' },
+    'POST /api/v1/webhooks/telegram/:id': { update_id: 1 },
     'GET /api/v1/channels/:id/identity-secret': undefined,
     'PATCH /api/v1/channels/:id': { name: `Walked ${unique}` },
     'GET /api/v1/conversation-settings': undefined,
