@@ -39,8 +39,10 @@ export interface FakeTelegramServer {
   /**
    * Delivers an update to the bot's webhook as Telegram does (POST JSON with the registered
    * `secret_token` in `X-Telegram-Bot-Api-Secret-Token`); answers the webhook's HTTP status.
+   * `secretToken` replaces the registered secret (null: none); `url` replaces the address, for a
+   * hub registered under a public name that resolves nowhere in a test.
    */
-  deliverWebhook(token: string, update: Record<string, unknown>, options?: { secretToken?: string | null }): Promise<number>;
+  deliverWebhook(token: string, update: Record<string, unknown>, options?: { secretToken?: string | null; url?: string }): Promise<number>;
   /** The webhook a bot registered with `setWebhook`, if any. */
   webhookOf(token: string): { url: string; secretToken?: string } | undefined;
   /** Stores a file a customer "sent"; its id works with getFile and the download path. */
@@ -242,7 +244,7 @@ export async function startFakeTelegramServer(): Promise<FakeTelegramServer> {
       const webhook = bots.get(token)?.webhook;
       if (!webhook) throw new Error('deliverWebhook: this bot has no webhook set');
       const secret = options.secretToken === undefined ? webhook.secretToken : options.secretToken;
-      const answer = await fetch(webhook.url, {
+      const answer = await fetch(options.url ?? webhook.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(secret === null || secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret }) },
         body: JSON.stringify(update),
