@@ -13,16 +13,21 @@ import { startOutboundDispatcher } from './outbound-dispatcher.ts';
 export async function startConnector(config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
   const log = logger.child({ component: 'connector' });
   const sessions = new Map<string, Connector>();
-  const dispatcher = await startOutboundDispatcher({
-    bus: infrastructure.bus,
-    logger,
-    durable: 'connector-outbound',
-    connectorFor: (channelId) => sessions.get(channelId),
-  });
   const telegram = config.secretKey === undefined
     ? undefined
     : await startTelegramSessions({ bus: infrastructure.bus, orm: infrastructure.orm, logger, secretKey: config.secretKey, apiRoot: config.telegramApiRoot, sessions });
   if (telegram === undefined) log.warn('no SECRET_KEY: Telegram bots cannot be started');
+  const dispatcher = await startOutboundDispatcher({
+    bus: infrastructure.bus,
+    logger,
+    durable: 'connector-outbound',
+    connectorFor: (channelId, channelType) => {
+      const held = sessions.get(channelId);
+      // A Telegram channel added since the last refresh: load it now; the dispatcher retries.
+      if (held === undefined && channelType === 'telegram') telegram?.refreshSoon();
+      return held;
+    },
+  });
   log.info({ sessions: sessions.size }, 'connector started');
   return {
     role: 'connector',

@@ -29,6 +29,11 @@ export interface TelegramSessionsOptions {
 export interface TelegramSessions {
   /** Starts the bots of channels added since, stops those removed or suspended. */
   refresh(): Promise<void>;
+  /**
+   * Asks for a refresh soon, at most one every few seconds: for a reply to a channel this node
+   * does not hold yet (added since the last refresh), so it need not wait for the interval.
+   */
+  refreshSoon(): void;
   stop(): Promise<void>;
 }
 
@@ -124,8 +129,14 @@ export async function startTelegramSessions(options: TelegramSessionsOptions): P
   timer?.unref();
   log.info({ bots: held.size }, 'Telegram bots started');
 
+  let lastAsked = 0;
   return {
     refresh,
+    refreshSoon: () => {
+      if (Date.now() - lastAsked < 2_000) return;
+      lastAsked = Date.now();
+      void refresh();
+    },
     stop: async () => {
       stopped = true;
       if (timer) clearInterval(timer);

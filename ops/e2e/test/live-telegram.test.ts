@@ -141,6 +141,15 @@ describe('Telegram end to end', () => {
     await eventually(async () => (await stack.sql<{ status: string }>('select status from messages where id = $1', [reply.message.id]))[0]?.status === 'sent' || undefined, 'the reply marked sent');
   });
 
+  it('answers through a bot added after the connector started, without waiting for the next refresh', async () => {
+    const late = await addBot(shopA, 'webhook');
+    const chatId = 4_400_400;
+    expect(await deliver(late.bot, textUpdate('hello, new bot', chatId))).toBe(200);
+    // The connector's periodic refresh is 30 s away; the reply makes it load the channel now.
+    const answer = await eventually(() => telegram.callsOf('sendMessage').find((call) => call.token === late.bot.token), "the new bot's answer at Telegram");
+    expect(answer.params['chat_id']).toBe(String(chatId));
+  });
+
   it('refuses a webhook call with a wrong or missing secret and stores nothing', async () => {
     const inboundRows = async () => Number((await stack.sql<{ count: string }>(`select count(*) from messages where channel_id = $1 and direction = 'inbound'`, [hooked.channel.id]))[0]?.count);
     const before = await inboundRows();
