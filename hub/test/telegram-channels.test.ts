@@ -13,7 +13,8 @@ let bot: FakeTelegramBot;
 const publicBase = 'https://chat.example.test';
 
 beforeAll(async () => {
-  hub = await startIdentityHub('telegram', { webhookBaseUrl: publicBase });
+  // A low per-address API limit, to show that Telegram's webhook is not under it.
+  hub = await startIdentityHub('telegram', { webhookBaseUrl: publicBase, apiPerIpLimit: { limit: 30, windowMs: 60_000 } });
   owner = await signUp(hub.app);
   bot = hub.telegram.addBot({ username: 'atlas_tea_bot' });
 });
@@ -59,6 +60,15 @@ describe('Telegram channels over REST', () => {
     expect(list.json<ChannelList>().items.find((channel) => channel.id === view.id)).toMatchObject({ account: '@atlas_tea_bot' });
     expect(list.body).not.toContain(bot.token);
     await hub.admin(`delete from channels where id = $1`, [view.id]);
+  });
+
+  it('stores nothing when Telegram refuses the webhook', async () => {
+    const other = hub.telegram.addBot();
+    hub.telegram.failNext('setWebhook', { status: 400, description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook' });
+    const response = await asOwner()({ method: 'POST', url: '/api/v1/channels', payload: { type: 'telegram', name: 'Bot', token: other.token, mode: 'webhook' } });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ error: { code: 'SB_ERR_CHANNEL_CREDENTIALS', issues: [{ path: 'body/mode' }] } });
+    expect(await telegramRows()).toEqual([]);
   });
 
   it('lets only admins and owners add a channel', async () => {
@@ -110,5 +120,17 @@ describe("Telegram's webhook", () => {
     const response = await call({ 'x-telegram-bot-api-secret-token': telegramWebhookSecret(deriveKeys(testSecretKey), gone) }, update('hello'), gone);
     expect(response.statusCode).toBe(404);
     expect(response.body).not.toContain(gone);
+  });
+
+  it("is not under the per-address API limit, as Telegram calls for every workspace's bots from a few addresses", async () => {
+    const address = { 'x-forwarded-for': '149.154.167.99' };
+    for (let index = 0; index < 40; index++) {
+      const response = await call({ ...address, 'x-telegram-bot-api-secret-token': secret }, { update_id: 20_000 + index });
+      expect(response.statusCode).toBe(200);
+    }
+    // The rest of the API is limited for the same address: 30 calls, then 429.
+    const statuses: number[] = [];
+    for (let index = 0; index < 31; index++) statuses.push((await hub.app.inject({ method: 'GET', url: '/api/v1/channels', headers: address })).statusCode);
+    expect(statuses.at(-1)).toBe(429);
   });
 });

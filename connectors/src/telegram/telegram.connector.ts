@@ -145,6 +145,7 @@ export class TelegramConnector implements Connector {
     while (!signal.aborted) {
       let updates: unknown[];
       try {
+        // telegraf types `signal` as the abort-controller polyfill's AbortSignal; node-fetch takes Node's.
         updates = await this.bot.telegram.callApi('getUpdates', { timeout: this.options.pollTimeoutSeconds ?? 30, offset, allowed_updates: ['message'] }, { signal: signal as never });
       } catch (error) {
         if (signal.aborted) return;

@@ -84,8 +84,9 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
       response: { 201: ChannelView },
     },
   }, async (request, reply) => {
+    const bot = await telegram.checkToken(request.body.token);
     const row = await inTenant(request, async (em, tenantId) => {
-      const created = await telegram.create(em, tenantId, request.body) as unknown as ChannelRow;
+      const created = await telegram.create(em, tenantId, request.body, bot) as unknown as ChannelRow;
       recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId, targetType: 'channel', targetId: created.id, metadata: { type: 'telegram', name: request.body.name, mode: request.body.mode } });
       await em.flush();
       return created;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CreateTelegramChannelRequest } from '@switchboard/contracts';
 import type { Orm } from '@switchboard/db';
 import { telegramWebhookSecret, verifyTelegramWebhookSecret, type DerivedKeys, type SecretBox } from '@switchboard/security';
-import type { TelegramBotApi } from './telegram-bot-api.ts';
+import type { TelegramBotApi, TelegramBotIdentity } from './telegram-bot-api.ts';
 
 /** What `channels.settings` holds for a Telegram channel. */
 export interface TelegramChannelSettings {
@@ -49,12 +49,16 @@ export class TelegramChannels {
     return verifyTelegramWebhookSecret(this.options.keys, channelId, given);
   }
 
+  /** The bot behind a token, asked before any transaction opens (a network call may take seconds). */
+  checkToken(token: string): Promise<TelegramBotIdentity> {
+    return this.options.api.getMe(token);
+  }
+
   /**
-   * Adds a Telegram channel in the caller's tenant transaction. The token is checked first;
-   * when setWebhook fails the transaction rolls back, so a refused channel leaves no row.
+   * Adds a Telegram channel in the caller's tenant transaction, for a bot `checkToken` found.
+   * When setWebhook fails the transaction rolls back, so a refused channel leaves no row.
    */
-  async create(em: EntityManager, tenantId: string, request: CreateTelegramChannelRequest): Promise<Record<string, unknown>> {
-    const bot = await this.options.api.getMe(request.token);
+  async create(em: EntityManager, tenantId: string, request: CreateTelegramChannelRequest, bot: TelegramBotIdentity): Promise<Record<string, unknown>> {
     const settings: TelegramChannelSettings = { mode: request.mode, allowGroups: request.allowGroups ?? false, botId: bot.id, account: `@${bot.username}` };
     const [row] = await em.execute<Array<Record<string, unknown> & { id: string }>>(
       `insert into channels (tenant_id, type, name, settings, credentials_sealed) values (?, 'telegram', ?, ?, ?) returning *`,

@@ -21,7 +21,9 @@ const secretHeader = 'x-telegram-bot-api-secret-token';
  */
 export const telegramWebhookRoutes: FastifyPluginAsyncTypebox<TelegramWebhookRoutesOptions> = async (app, { bus, telegram }) => {
   app.post('/api/v1/webhooks/telegram/:id', {
-    config: { access: 'public' },
+    // Telegram calls from a few addresses for every workspace's bots: a per-address limit would
+    // let one busy bot starve the others. The secret is the gate; a refused call costs an HMAC.
+    config: { access: 'public', perIpLimit: false },
     schema: {
       tags: ['webhooks'],
       summary: "Telegram's webhook for one channel; needs the channel's secret in X-Telegram-Bot-Api-Secret-Token",
