@@ -56,6 +56,11 @@ describe('Telegram channels over REST', () => {
     expect(JSON.stringify(row?.settings)).not.toContain(bot.token);
     expect(hub.telegram.webhookOf(bot.token)).toEqual({ url: `${publicBase}/api/v1/webhooks/telegram/${view.id}`, secretToken: telegramWebhookSecret(deriveKeys(testSecretKey), view.id) });
 
+    const again = await asOwner()({ method: 'POST', url: '/api/v1/channels', payload: { type: 'telegram', name: 'Same bot', token: bot.token, mode: 'polling' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: { code: 'SB_ERR_CONFLICT', issues: [{ path: 'body/token' }] } });
+    expect(await telegramRows()).toHaveLength(1);
+
     const list = await asOwner()({ method: 'GET', url: '/api/v1/channels' });
     expect(list.json<ChannelList>().items.find((channel) => channel.id === view.id)).toMatchObject({ account: '@atlas_tea_bot' });
     expect(list.body).not.toContain(bot.token);

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CreateTelegramChannelRequest } from '@switchboard/contracts';
 import type { Orm } from '@switchboard/db';
+import { AppError } from '@switchboard/errors';
 import { telegramWebhookSecret, verifyTelegramWebhookSecret, type DerivedKeys, type SecretBox } from '@switchboard/security';
 import type { TelegramBotApi, TelegramBotIdentity } from './telegram-bot-api.ts';
 
@@ -60,6 +61,12 @@ export class TelegramChannels {
    */
   async create(em: EntityManager, tenantId: string, request: CreateTelegramChannelRequest, bot: TelegramBotIdentity): Promise<Record<string, unknown>> {
     const settings: TelegramChannelSettings = { mode: request.mode, allowGroups: request.allowGroups ?? false, botId: bot.id, account: `@${bot.username}` };
+    // One bot, one channel: two channels of the same bot would fight over its updates (Telegram
+    // answers a second poller 409, and a second setWebhook silently takes the first one's place).
+    const [existing] = await em.execute<Array<{ id: string }>>(`select id from channels where type = 'telegram' and (settings ->> 'botId')::bigint = ?`, [bot.id]);
+    if (existing) {
+      throw new AppError('SB_ERR_CONFLICT', { message: `The bot @${bot.username} is already a channel of this workspace.`, issues: [{ path: 'body/token', message: 'belongs to a bot that is already a channel' }] });
+    }
     const [row] = await em.execute<Array<Record<string, unknown> & { id: string }>>(
       `insert into channels (tenant_id, type, name, settings, credentials_sealed) values (?, 'telegram', ?, ?, ?) returning *`,
       [tenantId, request.name, JSON.stringify(settings), this.options.secretBox.seal(request.token)],
