@@ -35,6 +35,9 @@ import { WebchatChannels } from './inbox/webchat-channels.ts';
 import type { PrincipalResolver } from './identity/principal-resolver.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { realtimePlugin } from './realtime/realtime.plugin.ts';
+import { TelegramBotApi } from './telegram/telegram-bot-api.ts';
+import { TelegramChannels } from './telegram/telegram-channels.ts';
+import { telegramWebhookRoutes } from './telegram/telegram-webhook.routes.ts';
 import type { WidgetLimits } from './realtime/widget.namespace.ts';
 import { widgetAssetsPlugin } from './widget/widget-assets.plugin.ts';
 
@@ -86,6 +89,13 @@ export interface HubOptions {
   platformAiProvider?: string;
   /** `AI_MONTHLY_TOKEN_BUDGET`, for workspaces without their own budget (default 2,000,000). */
   aiMonthlyTokenBudget?: number;
+  /** The Telegram Bot API (`TELEGRAM_API_ROOT`, default `https://api.telegram.org`). */
+  telegramApiRoot?: string;
+  /**
+   * `PUBLIC_URL` when it was set: where Telegram posts webhook-mode channels' updates. Without
+   * it, adding a webhook channel registers no webhook (Telegram could not reach the hub).
+   */
+  webhookBaseUrl?: string;
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -170,11 +180,18 @@ async function registerLiveInbox(
 ): Promise<void> {
   const { bus, orm } = options.infrastructure;
   const inbox = new InboxService(bus, orm);
-  const channels = new WebchatChannels(orm, deriveKeys(options.secretKey));
+  const keys = deriveKeys(options.secretKey);
+  const channels = new WebchatChannels(orm, keys);
+  const telegram = new TelegramChannels({
+    orm,
+    keys,
+    secretBox: createSecretBox(keys.encryptionKey),
+    api: new TelegramBotApi(options.telegramApiRoot ?? 'https://api.telegram.org'),
+    webhookBaseUrl: options.webhookBaseUrl?.replace(/\/+$/, ''),
+  });
   await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
   await app.register(knowledgeRoutes, { orm, store: new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() }) });
-  await app.register(channelRoutes, { orm, webchat: channels });
   await app.register(botSettingsRoutes, {
     orm,
     bus,
@@ -182,6 +199,8 @@ async function registerLiveInbox(
     platformProvider: options.platformAiProvider,
     defaultMonthlyTokens: options.aiMonthlyTokenBudget ?? 2_000_000,
   });
+  await app.register(channelRoutes, { orm, webchat: channels, telegram });
+  await app.register(telegramWebhookRoutes, { bus, telegram });
   await app.register(realtimePlugin, {
     bus,
     orm,

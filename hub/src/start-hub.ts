@@ -54,6 +54,8 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
       widgetFile: resolve(config.widgetFile),
       aiMonthlyTokenBudget: config.aiMonthlyTokenBudget,
       ...(config.openaiBaseUrl === undefined ? {} : { platformAiProvider: `openai:${config.openaiModel}` }),
+      telegramApiRoot: config.telegramApiRoot,
+      ...(config.webhookBaseUrl === undefined ? {} : { webhookBaseUrl: config.webhookBaseUrl }),
       ...extras,
     });
     const address = await app.listen({ port: config.port, host: config.host });

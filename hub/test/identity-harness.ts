@@ -11,7 +11,7 @@ import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase } from '@switchboard/dev';
 import { createMailer, type Mailer } from '@switchboard/mail';
 import { deriveKeys, hashPassword } from '@switchboard/security';
-import { startSmtpCapture, testLogger, testSecretKey, type CapturedMail, type SmtpCapture } from '@switchboard/testing';
+import { startFakeTelegramServer, startSmtpCapture, testLogger, testSecretKey, type CapturedMail, type FakeTelegramServer, type SmtpCapture } from '@switchboard/testing';
 import { build, type HubOptions } from '../src/index.ts';
 
 export const publicUrl = 'http://switchboard.test';
@@ -22,6 +22,8 @@ export interface IdentityHub {
   app: FastifyInstance;
   orm: Orm;
   smtp: SmtpCapture;
+  /** The Bot API the hub's Telegram calls reach (a local fake: route walks must not touch the network). */
+  telegram: FakeTelegramServer;
   /** SQL as the superuser, past row-level security: to seed what no route creates and check what is stored. */
   admin<Row extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Answers the tenant's AI requests in place of the runner (which hub tests do not start). */
@@ -46,6 +48,7 @@ export async function startIdentityHub(
   await superuser.connect();
   const bus: Bus = await connectBus({ servers: inject('natsUrl'), name: `hub-${prefix}`, logger: testLogger() });
   const smtp = await startSmtpCapture();
+  const telegram = await startFakeTelegramServer();
   const outboxDir = await mkdtemp(join(tmpdir(), 'sb-outbox-'));
   const mailer: Mailer = createMailer({ smtpUrl: smtp.url, from: 'Switchboard <no-reply@switchboard.test>', outboxDir, logger: testLogger() });
   const { extend, ...hubOptions } = options;
@@ -60,6 +63,7 @@ export async function startIdentityHub(
     apiPerIpLimit: { limit: 100_000, windowMs: 60_000 },
     // The tests stand in for a load balancer: each simulated person has their own X-Forwarded-For.
     trustProxy: true,
+    telegramApiRoot: telegram.apiRoot,
     ...hubOptions,
   });
   extend?.(app);
@@ -75,12 +79,14 @@ export async function startIdentityHub(
       standIns.push(bus.serve(subjects.request('ai', tenantId), { request: AiRequest, response: AiAnswer }, async (request) =>
         ({ intent: 'reply' as const, confidence: 1, reply: `You asked: ${request.text}`, actions: [], source: 'hub-test stand-in' })));
     },
+    telegram,
     admin: async <Row extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await superuser.query<Row>(sql, params)).rows,
     close: async () => {
       for (const standIn of standIns) await standIn.stop();
       await app.close();
       await mailer.close();
       await smtp.stop();
+      await telegram.close();
       await bus.close();
       await superuser.end();
       await orm.close();
@@ -283,6 +289,9 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'DELETE /api/v1/knowledge/:id': undefined,
     'POST /api/v1/knowledge/query': { question: 'hello?' },
     'GET /api/v1/channels': undefined,
+    // A token no bot has: Telegram (the harness's fake) refuses it, so the walk adds no channel.
+    'POST /api/v1/channels': { type: 'telegram', name: `Walk bot ${unique}`, token: '123456789:AAwalkTokenThatNoBotHas_0123456789', mode: 'polling' },
+    'POST /api/v1/webhooks/telegram/:id': { update_id: 1 },
     'GET /api/v1/channels/:id/identity-secret': undefined,
     'PATCH /api/v1/channels/:id': { name: `Walked ${unique}` },
     'GET /api/v1/conversation-settings': undefined,

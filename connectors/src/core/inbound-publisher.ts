@@ -1,4 +1,4 @@
-import { createEnvelope, type Bus } from '@switchboard/bus';
+import { createEnvelope, inboundDedupeKey, type Bus } from '@switchboard/bus';
 import type { InboundMessage } from '@switchboard/contracts';
 
 /**
@@ -14,7 +14,4 @@ export async function publishInbound(bus: Bus, tenantId: string, message: Inboun
   return { duplicate: ack.duplicate };
 }
 
-/** `Nats-Msg-Id` of a channel message. */
-export function inboundDedupeKey(message: Pick<InboundMessage, 'channelId' | 'externalMessageId'>): string {
-  return `in:${message.channelId}:${message.externalMessageId}`;
-}
+export { inboundDedupeKey };

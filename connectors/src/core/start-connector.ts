@@ -1,29 +1,39 @@
 import type { AppConfig } from '@switchboard/config';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
+import { startTelegramSessions } from '../telegram/telegram-sessions.ts';
 import type { Connector } from './connector.ts';
 import { startOutboundDispatcher } from './outbound-dispatcher.ts';
 
 /**
- * The connector role: holds channel sessions (WhatsApp's Chromium clients, Telegram bots in
- * polling mode) and sends the outbound replies for the channels it holds, reporting sent or
+ * The connector role: holds channel sessions (WhatsApp's Chromium clients, Telegram bots: those
+ * in polling mode poll, every one sends its channel's replies) and sends the outbound replies for the channels it holds, reporting sent or
  * failed. The storefront widget needs none: the hub holds its sockets and its replies travel on
- * the events stream. WhatsApp and Telegram sessions arrive with their issue; until then this
- * node holds no session and leaves every reply to the node that does.
+ * the events stream. Each channel type loads its own sessions into `sessions`.
  */
-export async function startConnector(_config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
+export async function startConnector(config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
   const log = logger.child({ component: 'connector' });
   const sessions = new Map<string, Connector>();
+  const telegram = config.secretKey === undefined
+    ? undefined
+    : await startTelegramSessions({ bus: infrastructure.bus, orm: infrastructure.orm, logger, secretKey: config.secretKey, apiRoot: config.telegramApiRoot, sessions });
+  if (telegram === undefined) log.warn('no SECRET_KEY: Telegram bots cannot be started');
   const dispatcher = await startOutboundDispatcher({
     bus: infrastructure.bus,
     logger,
     durable: 'connector-outbound',
-    connectorFor: (channelId) => sessions.get(channelId),
+    connectorFor: (channelId, channelType) => {
+      const held = sessions.get(channelId);
+      // A Telegram channel added since the last refresh: load it now; the dispatcher retries.
+      if (held === undefined && channelType === 'telegram') telegram?.refreshSoon();
+      return held;
+    },
   });
   log.info({ sessions: sessions.size }, 'connector started');
   return {
     role: 'connector',
     stop: async () => {
       await dispatcher.stop();
+      await telegram?.stop();
       await Promise.all([...sessions.values()].map((session) => session.stop()));
       log.info('connector stopped');
     },

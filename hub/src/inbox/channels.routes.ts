@@ -4,6 +4,7 @@ import {
   ChannelList,
   ChannelView,
   ConversationSettingsView,
+  CreateTelegramChannelRequest,
   IdParams,
   UpdateWebchatChannelRequest,
   WidgetConfig,
@@ -14,6 +15,7 @@ import { withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
 import { principalOf } from '../identity/me.routes.ts';
+import type { TelegramChannels } from '../telegram/telegram-channels.ts';
 import { inboxActorOf } from './inbox.service.ts';
 import type { WebchatChannels } from './webchat-channels.ts';
 
@@ -23,7 +25,7 @@ interface ChannelRow {
   name: string;
   public_key: string | null;
   allowed_origins: string[];
-  settings: { enforceIdentity?: boolean } | null;
+  settings: { enforceIdentity?: boolean; account?: string; mode?: 'webhook' | 'polling'; allowGroups?: boolean } | null;
   status: string;
   last_activity_at: Date | null;
   created_at: Date;
@@ -37,21 +39,30 @@ const channelView = (row: ChannelRow): ChannelView => ({
   allowedOrigins: row.allowed_origins,
   enforceIdentity: row.settings?.enforceIdentity === true,
   status: row.status,
+  ...(row.type === 'telegram' ? telegramView(row.settings) : {}),
   ...(row.last_activity_at ? { lastActivityAt: new Date(row.last_activity_at).toISOString() } : {}),
   createdAt: new Date(row.created_at).toISOString(),
+});
+
+/** What a Telegram channel shows beyond the common fields; never its token. */
+const telegramView = (settings: ChannelRow['settings']) => ({
+  ...(settings?.account ? { account: settings.account } : {}),
+  ...(settings?.mode ? { mode: settings.mode } : {}),
+  allowGroups: settings?.allowGroups === true,
 });
 
 export interface ChannelRoutesOptions {
   orm: Orm;
   webchat: WebchatChannels;
+  telegram: TelegramChannels;
 }
 
 /**
  * `/api/v1/channels` (a tenant's channels; the webchat one with its public key and, for admins,
- * its identity secret), `/api/v1/conversation-settings` (handoff and inactivity rules, bot
+ * its identity secret; adding a Telegram bot), `/api/v1/conversation-settings` (handoff and inactivity rules, bot
  * messages, FAQ) and the widget's public `GET /api/v1/widget/:key/config`.
  */
-export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat }) => {
+export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat, telegram }) => {
   const inTenant = <T>(request: Parameters<typeof principalOf>[0], work: (em: EntityManager, tenantId: string) => Promise<T>) => {
     const { tenantId } = inboxActorOf(principalOf(request));
     return withTenant(orm.em, tenantId, (em) => work(em, tenantId));
@@ -63,6 +74,25 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
   }, async (request) => ({
     items: (await inTenant(request, (em) => em.execute<ChannelRow[]>('select * from channels order by created_at'))).map(channelView),
   }));
+
+  app.post('/api/v1/channels', {
+    config: { access: 'channel.manage' },
+    schema: {
+      tags: ['channels'],
+      summary: 'Add a Telegram bot: the token is checked with getMe, stored encrypted and never returned; in webhook mode with PUBLIC_URL set, the webhook is registered',
+      body: CreateTelegramChannelRequest,
+      response: { 201: ChannelView },
+    },
+  }, async (request, reply) => {
+    const bot = await telegram.checkToken(request.body.token);
+    const row = await inTenant(request, async (em, tenantId) => {
+      const created = await telegram.create(em, tenantId, request.body, bot) as unknown as ChannelRow;
+      recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId, targetType: 'channel', targetId: created.id, metadata: { type: 'telegram', name: request.body.name, mode: request.body.mode } });
+      await em.flush();
+      return created;
+    });
+    return reply.code(201).send(channelView(row));
+  });
 
   app.get('/api/v1/channels/:id/identity-secret', {
     config: { access: 'channel.manage' },

@@ -9,6 +9,14 @@ declare module 'fastify' {
     /** Routes call `app.rateLimiter.consume(key, rateLimits.loginPerIp)` for their own limits. */
     rateLimiter: RateLimiter;
   }
+  interface FastifyContextConfig {
+    /**
+     * `false` exempts a route from the per-address API limit: for channel webhooks, whose
+     * provider calls from a few shared addresses for every workspace and which check their
+     * own secret first.
+     */
+    perIpLimit?: boolean;
+  }
 }
 
 export interface RateLimitPluginOptions {
@@ -31,7 +39,7 @@ export const rateLimitPlugin = fp<RateLimitPluginOptions>(
     app.decorate('rateLimiter', limiter);
 
     app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/api/')) return;
+      if (!request.url.startsWith('/api/') || request.routeOptions.config?.perIpLimit === false) return;
       try {
         await limiter.consume(`ip:${request.ip}`, perIp);
       } catch (error) {

@@ -3,6 +3,7 @@ import { benchAiOverhead } from './ai-overhead.bench.ts';
 import { benchBus } from './bus.bench.ts';
 import { benchLivePipeline } from './live-pipeline.bench.ts';
 import { printSummary } from './live-report.ts';
+import { benchTelegramIngest } from './telegram-ingest.bench.ts';
 
 /**
  * `npm run bench`: prints figures, each next to the raw cost of the same work measured in the
@@ -15,6 +16,7 @@ export async function runBenchmarks(env: NodeJS.ProcessEnv): Promise<void> {
   process.stdout.write(`Switchboard benchmarks (scale ${scale}, Node ${process.version})\n`);
   await benchBus(scale);
   await benchAiOverhead(scale);
+  await benchTelegramIngest(scale);
   if (env['BENCH_LIVE'] === '0') {
     await benchActorMemory(scale);
   } else {

@@ -13,3 +13,12 @@ export function inboundMessageId(channelId: string, externalMessageId: string): 
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * `Nats-Msg-Id` of a channel message on `SB_INBOUND`: the channel plus the channel's own id, so a
+ * reconnect replay or a webhook retry inside the dedupe window is stored once. Shared by the
+ * connectors and the hub's webhooks, which publish the same messages.
+ */
+export function inboundDedupeKey(message: { channelId: string; externalMessageId: string }): string {
+  return `in:${message.channelId}:${message.externalMessageId}`;
+}

@@ -9,6 +9,11 @@ export interface AppConfig {
   port: number;
   host: string;
   publicUrl: string;
+  /**
+   * `PUBLIC_URL` when it was set, else undefined: Telegram can call a webhook only at an
+   * address it can reach, which the `http://localhost:PORT` default never is.
+   */
+  webhookBaseUrl: string | undefined;
   logLevel: LogLevel;
   dataDir: string;
   natsUrl: string | undefined;
@@ -36,6 +41,8 @@ export interface AppConfig {
   aiTimeoutMs: number;
   /** Tokens a tenant's bot may use per calendar month unless the platform set its own budget. */
   aiMonthlyTokenBudget: number;
+  /** The Telegram Bot API (`https://api.telegram.org`, a self-hosted Bot API server, or a test's fake). */
+  telegramApiRoot: string;
 }
 
 type Env = Partial<Record<EnvVariableName, string | undefined>> & Record<string, string | undefined>;
@@ -91,7 +98,8 @@ export function loadConfig(env: Env): AppConfig {
   if (!logLevels.includes(logLevel as LogLevel)) {
     issues.push({ path: 'LOG_LEVEL', message: `must be one of ${logLevels.join(', ')}, got "${logLevel}"` });
   }
-  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const publicUrlSet = url('PUBLIC_URL', ['http:', 'https:']);
+  const publicUrl = publicUrlSet ?? `http://localhost:${port}`;
   const secretKey = text('SECRET_KEY');
   if (secretKey !== undefined && secretKey.length < 32) {
     issues.push({ path: 'SECRET_KEY', message: `must be at least 32 characters, got ${secretKey.length}` });
@@ -115,6 +123,7 @@ export function loadConfig(env: Env): AppConfig {
     port,
     host: text('HOST') ?? '127.0.0.1',
     publicUrl: publicUrl.replace(/\/+$/, ''),
+    webhookBaseUrl: publicUrlSet?.replace(/\/+$/, ''),
     logLevel: logLevels.includes(logLevel as LogLevel) ? (logLevel as LogLevel) : 'info',
     dataDir: text('DATA_DIR') ?? '.data',
     natsUrl: url('NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
@@ -136,6 +145,7 @@ export function loadConfig(env: Env): AppConfig {
     openaiModel: text('OPENAI_MODEL') ?? 'gpt-4o-mini',
     aiTimeoutMs: integer('AI_TIMEOUT_MS', 10_000, 100, 14_000),
     aiMonthlyTokenBudget: integer('AI_MONTHLY_TOKEN_BUDGET', 2_000_000, 0, 1_000_000_000_000),
+    telegramApiRoot: (url('TELEGRAM_API_ROOT', ['http:', 'https:']) ?? 'https://api.telegram.org').replace(/\/+$/, ''),
   };
   if (issues.length > 0) {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');

@@ -12,7 +12,7 @@ export interface EnvVariable {
 export const envVariables = [
   { name: 'PORT', description: 'TCP port the hub listens on.', defaultValue: '3000' },
   { name: 'HOST', description: 'Interface the hub binds to. Use `0.0.0.0` to accept connections from other machines.', defaultValue: '127.0.0.1' },
-  { name: 'PUBLIC_URL', description: 'The address people and webhooks reach the hub at (e.g. `https://chat.example.com`). Printed at start; used for links and webhooks.', defaultValue: 'http://localhost:PORT' },
+  { name: 'PUBLIC_URL', description: 'The address people and webhooks reach the hub at (e.g. `https://chat.example.com`). Printed at start; used for links and webhooks. Only when it is set does adding a Telegram channel in webhook mode register the webhook with Telegram.', defaultValue: 'http://localhost:PORT' },
   { name: 'LOG_LEVEL', description: 'pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.', defaultValue: 'info' },
   { name: 'DATA_DIR', description: 'Folder for the embedded services\' data (NATS JetStream, PostgreSQL, Chroma) and local files.', defaultValue: '.data' },
   { name: 'NATS_URL', description: 'NATS server with JetStream (comma-separated for a cluster). When unset, `npm start` runs an embedded nats-server.' },
@@ -31,6 +31,7 @@ export const envVariables = [
   { name: 'OPENAI_MODEL', description: 'The chat model at `OPENAI_BASE_URL`.', defaultValue: 'gpt-4o-mini' },
   { name: 'AI_TIMEOUT_MS', description: 'How long one AI answer may take (at most 14000, below the conversation actor\'s 15 s wait) before the offline responder answers instead.', defaultValue: '10000' },
   { name: 'AI_MONTHLY_TOKEN_BUDGET', description: 'Tokens a workspace\'s bot may use per calendar month (UTC) through the LLM provider, unless the platform set the workspace\'s own budget. Past 80 % the owners get one mail; at 100 % the bot answers from the FAQ and knowledge base and offers a person.', defaultValue: '2000000' },
+  { name: 'TELEGRAM_API_ROOT', description: 'The Telegram Bot API the bots talk to: Telegram\'s own, or a self-hosted Bot API server (and a local fake in tests).', defaultValue: 'https://api.telegram.org' },
   { name: 'WIDGET_FILE', description: 'The built storefront chat widget served at `/widget.js` (`npm start` builds it).', defaultValue: 'dist/widget/widget.js' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
   { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },

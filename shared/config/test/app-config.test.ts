@@ -41,4 +41,13 @@ describe('loadConfig', () => {
     const missing = envVariables.filter((variable) => !readme.includes(`| \`${variable.name}\` |`));
     expect(missing.map((variable) => variable.name)).toEqual([]);
   });
+
+  it('keeps webhooks off until PUBLIC_URL is set, and reads TELEGRAM_API_ROOT', () => {
+    expect(loadConfig({}).webhookBaseUrl).toBeUndefined();
+    expect(loadConfig({}).telegramApiRoot).toBe('https://api.telegram.org');
+    const config = loadConfig({ PUBLIC_URL: 'https://chat.example.com/', TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' });
+    expect(config.webhookBaseUrl).toBe('https://chat.example.com');
+    expect(config.telegramApiRoot).toBe('http://127.0.0.1:8081');
+    expect(() => loadConfig({ TELEGRAM_API_ROOT: 'ftp://bots' })).toThrow(/TELEGRAM_API_ROOT/);
+  });
 });

@@ -17,3 +17,4 @@ export * from './conversation-commands.ts';
 export * from './live-signals.ts';
 export * from './inbox/inbox.schemas.ts';
 export * from './knowledge.ts';
+export * from './telegram-update.ts';

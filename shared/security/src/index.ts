@@ -1,4 +1,4 @@
-export { deriveKeys, verifyWebchatIdentity, webchatIdentitySecret, type DerivedKeys } from './key-derivation.ts';
+export { deriveKeys, telegramWebhookSecret, verifyTelegramWebhookSecret, verifyWebchatIdentity, webchatIdentitySecret, type DerivedKeys } from './key-derivation.ts';
 export { hashPassword, verifyPassword, passwordNeedsRehash } from './password-hasher.ts';
 export { checkPasswordPolicy } from './password-policy.ts';
 export { createAccessTokens, type AccessClaims, type AccessTokenOptions, type AccessTokens } from './access-token.ts';

@@ -10,6 +10,8 @@ export interface DerivedKeys {
   databaseAppPassword: string;
   /** Key from which each webchat channel's identity secret is derived (see `webchatIdentitySecret`). */
   webchatIdentityKey: Buffer;
+  /** Key from which each Telegram channel's webhook secret is derived (see `telegramWebhookSecret`). */
+  telegramWebhookKey: Buffer;
 }
 
 function derive(secretKey: string, purpose: string, length = 32): Buffer {
@@ -24,6 +26,7 @@ export function deriveKeys(secretKey: string): DerivedKeys {
     encryptionKey: derive(secretKey, 'secret-box-aes-256-gcm'),
     databaseAppPassword: derive(secretKey, 'database-app-role').toString('base64url'),
     webchatIdentityKey: derive(secretKey, 'webchat-identity-hmac'),
+    telegramWebhookKey: derive(secretKey, 'telegram-webhook-secret'),
   };
 }
 
@@ -41,4 +44,22 @@ export function verifyWebchatIdentity(keys: Pick<DerivedKeys, 'webchatIdentityKe
   const expected = createHmac('sha256', webchatIdentitySecret(keys, channelId)).update(identifier).digest();
   const given = Buffer.from(identityHash, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * The `secret_token` a Telegram channel's webhook is registered with; Telegram sends it back in
+ * `X-Telegram-Bot-Api-Secret-Token` on every call. Derived from the channel id, so the hub can
+ * check a call before it reads the body or the database, and nothing needs storing. 64 hex
+ * characters fit Telegram's rule (1-256 of `A-Za-z0-9_-`).
+ */
+export function telegramWebhookSecret(keys: Pick<DerivedKeys, 'telegramWebhookKey'>, channelId: string): string {
+  return createHmac('sha256', keys.telegramWebhookKey).update(channelId).digest('hex');
+}
+
+/** True when `given` is the channel's webhook secret; compared in constant time. */
+export function verifyTelegramWebhookSecret(keys: Pick<DerivedKeys, 'telegramWebhookKey'>, channelId: string, given: string | undefined): boolean {
+  const expected = Buffer.from(telegramWebhookSecret(keys, channelId));
+  const actual = Buffer.from(given ?? '');
+  // Compare equal lengths only (timingSafeEqual throws otherwise); the length is no secret.
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

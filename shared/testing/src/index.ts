@@ -11,3 +11,10 @@ export {
   type FakeToolCall,
   type FakeUsage,
 } from './fake-openai-server.ts';
+export {
+  startFakeTelegramServer,
+  type FakeTelegramBot,
+  type FakeTelegramCall,
+  type FakeTelegramFailure,
+  type FakeTelegramServer,
+} from './fake-telegram-server.ts';

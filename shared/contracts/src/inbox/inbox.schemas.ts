@@ -134,6 +134,12 @@ export const ChannelView = Type.Object(
     /** Storefront sign-in identities must be HMAC-signed with the channel's identity secret. */
     enforceIdentity: Type.Boolean(),
     status: Type.String(),
+    /** The connected account: a Telegram bot's `@username` (checked with getMe when added). */
+    account: Type.Optional(Type.String()),
+    /** How a Telegram bot receives updates: Telegram calls the hub's webhook, or the connector polls. */
+    mode: Type.Optional(Type.Union([Type.Literal('webhook'), Type.Literal('polling')])),
+    /** Group chats become conversations (Telegram). */
+    allowGroups: Type.Optional(Type.Boolean()),
     lastActivityAt: Type.Optional(Timestamp),
     createdAt: Timestamp,
   },
@@ -143,6 +149,23 @@ export type ChannelView = Static<typeof ChannelView>;
 
 export const ChannelList = Type.Object({ items: Type.Array(ChannelView) }, { additionalProperties: false });
 export type ChannelList = Static<typeof ChannelList>;
+
+/**
+ * `POST /api/v1/channels` for a Telegram bot. The token is checked with getMe before anything is
+ * stored, stored sealed, and never returned.
+ */
+export const CreateTelegramChannelRequest = Type.Object(
+  {
+    type: Type.Literal('telegram'),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    /** The token @BotFather gave, `<bot id>:<secret>`. */
+    token: Type.String({ pattern: '^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$', maxLength: 222 }),
+    mode: Type.Union([Type.Literal('webhook'), Type.Literal('polling')]),
+    allowGroups: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type CreateTelegramChannelRequest = Static<typeof CreateTelegramChannelRequest>;
 
 /** `PATCH /api/v1/channels/:id` for a webchat channel. */
 export const UpdateWebchatChannelRequest = Type.Object(

@@ -6,6 +6,7 @@ import { Migration0004LiveInbox } from './0004-live-inbox.migration.ts';
 import { Migration0005ConversationSteps } from './0005-conversation-steps.migration.ts';
 import { Migration0006Knowledge } from './0006-knowledge.migration.ts';
 import { Migration0007AiUsage } from './0007-ai-usage.migration.ts';
+import { Migration0008Telegram } from './0008-telegram.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -19,4 +20,5 @@ export const migrations: MigrationObject[] = [
   { name: '0005-conversation-steps', class: Migration0005ConversationSteps },
   { name: '0006-knowledge', class: Migration0006Knowledge },
   { name: '0007-ai-usage', class: Migration0007AiUsage },
+  { name: '0008-telegram', class: Migration0008Telegram },
 ];

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEnvelope } from '@switchboard/bus';
+import { loadConfig } from '@switchboard/config';
+import { normaliseTelegramUpdate, type ChannelStatusChanged, type ChannelView, type ConsoleFrame, type MessageView, type TelegramUpdate } from '@switchboard/contracts';
+import { publishInbound, startConnector } from '@switchboard/connectors';
+import type { RunningRole } from '@switchboard/runtime';
+import { eventually, startFakeTelegramServer, testLogger, testSecretKey, type FakeTelegramBot, type FakeTelegramServer } from '@switchboard/testing';
+import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
+
+// Telegram end to end on real NATS and PostgreSQL: Telegram's webhook calls into the hub, the
+// connector role polling and sending through the real telegraf, the runner's actors, and the
+// consoles of two workspaces. Telegram itself is a local fake speaking the Bot API.
+const publicName = 'http://switchboard.test';
+let stack: LiveStack;
+let telegram: FakeTelegramServer;
+let connector: RunningRole | undefined;
+let shopA: Workspace;
+let shopB: Workspace;
+let hooked: { bot: FakeTelegramBot; channel: ChannelView };
+let polled: { bot: FakeTelegramBot; channel: ChannelView };
+let polledB: { bot: FakeTelegramBot; channel: ChannelView };
+let seenByA: Array<{ name: string; payload: unknown }>;
+let seenByB: Array<{ name: string; payload: unknown }>;
+
+let nextMessageId = 500;
+const customer = { id: 4_400_100, is_bot: false, first_name: 'Karim', username: 'karim_t' };
+function textUpdate(text: string, chatId = customer.id): TelegramUpdate & Record<string, unknown> {
+  return { update_id: nextMessageId + 10_000, message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, from: { ...customer, id: chatId }, text } };
+}
+const externalId = (update: TelegramUpdate) => `${update.message?.chat.id}:${update.message?.message_id}`;
+
+const consoleMessages = (seen: Array<{ name: string; payload: unknown }>) =>
+  seen.filter((event) => event.name === 'message.created').map((event) => (event.payload as ConsoleFrame<'message.created'>).data.message);
+const statuses = (seen: Array<{ name: string; payload: unknown }>) =>
+  seen.filter((event) => event.name === 'channel.status').map((event) => (event.payload as ConsoleFrame<'channel.status'>).data as ChannelStatusChanged);
+const storedCount = async (externalMessageId: string) =>
+  Number((await stack.sql<{ count: string }>('select count(*) from messages where external_id = $1', [externalMessageId]))[0]?.count);
+
+/** Delivers a webhook update the way Telegram does, to this test's hub. */
+async function deliver(bot: FakeTelegramBot, update: Record<string, unknown>, secretToken?: string | null) {
+  const webhook = telegram.webhookOf(bot.token);
+  if (!webhook) throw new Error('the hub registered no webhook');
+  return telegram.deliverWebhook(bot.token, update, { url: webhook.url.replace(publicName, stack.url), ...(secretToken === undefined ? {} : { secretToken }) });
+}
+
+async function addBot(workspace: Workspace, mode: 'webhook' | 'polling') {
+  const bot = telegram.addBot();
+  const channel = await stack.api<ChannelView>(workspace.token, 'POST', '/api/v1/channels', { type: 'telegram', name: `${mode} bot`, token: bot.token, mode });
+  return { bot, channel };
+}
+
+beforeAll(async () => {
+  telegram = await startFakeTelegramServer();
+  stack = await LiveStack.start({ telegramApiRoot: telegram.apiRoot, webhookBaseUrl: publicName });
+  shopA = await stack.signUp('tg-a');
+  shopB = await stack.signUp('tg-b');
+  hooked = await addBot(shopA, 'webhook');
+  polled = await addBot(shopA, 'polling');
+  polledB = await addBot(shopB, 'polling');
+  const consoleA = await stack.console(shopA.token);
+  const consoleB = await stack.console(shopB.token);
+  seenByA = record(consoleA, ['message.created', 'channel.status']);
+  seenByB = record(consoleB, ['message.created', 'channel.status']);
+  // The connector role as `npm run start:connector` runs it, on this stack's bus and database.
+  const config = loadConfig({ SECRET_KEY: testSecretKey, TELEGRAM_API_ROOT: telegram.apiRoot });
+  connector = await startConnector(config, testLogger(), { bus: stack.bus, orm: stack.orm, chromaUrl: '', close: async () => undefined });
+});
+
+afterAll(async () => {
+  await connector?.stop();
+  await stack?.close();
+  await telegram?.close();
+});
+
+describe('Telegram end to end', () => {
+  it("reports each bot ready with its @username to its own workspace's consoles only", async () => {
+    await eventually(() => statuses(seenByA).filter((status) => status.state === 'ready').length >= 2 || undefined, "A's bots ready");
+    await eventually(() => statuses(seenByB).some((status) => status.state === 'ready') || undefined, "B's bot ready");
+    const readyA = statuses(seenByA).filter((status) => status.state === 'ready');
+    expect(new Map(readyA.map((status) => [status.channelId, status.account]))).toEqual(new Map([
+      [hooked.channel.id, `@${hooked.bot.username}`],
+      [polled.channel.id, `@${polled.bot.username}`],
+    ]));
+    expect(statuses(seenByB).map((status) => status.channelId)).not.toContain(hooked.channel.id);
+    expect(statuses(seenByB).map((status) => status.channelId)).not.toContain(polled.channel.id);
+    expect(statuses(seenByB).every((status) => status.channelId === polledB.channel.id)).toBe(true);
+  });
+
+  it('shows a webhook update that Telegram delivered twice in the console once, stores it once, and answers through sendMessage', async () => {
+    const update = textUpdate('Salam, do you have mint tea?');
+    expect(await deliver(hooked.bot, update)).toBe(200);
+    expect(await deliver(hooked.bot, update)).toBe(200); // Telegram's retry after a lost answer
+    const id = externalId(update);
+    // The bot's answer is sent back to the chat: the message went all the way through.
+    await eventually(() => telegram.callsOf('sendMessage').some((call) => call.token === hooked.bot.token && call.params['chat_id'] === String(customer.id)) || undefined, "the bot's answer at Telegram");
+    expect(await storedCount(id)).toBe(1);
+    expect(consoleMessages(seenByA).filter((message) => message.text === 'Salam, do you have mint tea?')).toHaveLength(1);
+
+    // The webhook published under the channel's dedupe key: the bus already holds this message.
+    const inbound = normaliseTelegramUpdate(update, { channelId: hooked.channel.id, allowGroups: false });
+    if (!inbound) throw new Error('the update did not normalise');
+    expect(await publishInbound(stack.bus, shopA.tenantId, inbound)).toEqual({ duplicate: true });
+    // Past the bus's dedupe window only the database's unique key is left: it holds too.
+    await stack.bus.publish(createEnvelope('inbound.message', shopA.tenantId, inbound), { channelId: hooked.channel.id, msgId: `replay-${randomUUID()}` });
+    const marker = textUpdate('and green tea?');
+    expect(await deliver(hooked.bot, marker)).toBe(200);
+    await eventually(async () => (await storedCount(externalId(marker))) === 1 || undefined, 'the next message stored');
+    expect(await storedCount(id)).toBe(1);
+    expect(consoleMessages(seenByA).filter((message) => message.text === 'Salam, do you have mint tea?')).toHaveLength(1);
+    expect(consoleMessages(seenByB).map((message) => message.text)).not.toContain('Salam, do you have mint tea?');
+  });
+
+  it('shows a polled update that Telegram replayed once, and stores it once', async () => {
+    const chatId = 4_400_200;
+    const update = textUpdate('Is the shop open on Friday?', chatId);
+    telegram.enqueueUpdate(polled.bot.token, update);
+    telegram.enqueueUpdate(polled.bot.token, update); // the same update again, as after an unconfirmed offset
+    const marker = textUpdate('thanks', chatId);
+    telegram.enqueueUpdate(polled.bot.token, marker);
+    await eventually(async () => (await storedCount(externalId(marker))) === 1 || undefined, 'the marker stored');
+    expect(await storedCount(externalId(update))).toBe(1);
+    const inbound = normaliseTelegramUpdate(update, { channelId: polled.channel.id, allowGroups: false });
+    if (!inbound) throw new Error('the update did not normalise');
+    expect(await publishInbound(stack.bus, shopA.tenantId, inbound)).toEqual({ duplicate: true });
+    await eventually(() => consoleMessages(seenByA).some((message) => message.text === 'thanks') || undefined, 'the marker in the console');
+    expect(consoleMessages(seenByA).filter((message) => message.text === 'Is the shop open on Friday?')).toHaveLength(1);
+    expect(consoleMessages(seenByB).map((message) => message.text)).not.toContain('Is the shop open on Friday?');
+  });
+
+  it("sends an agent's reply from the console to the Telegram chat", async () => {
+    const chatId = 4_400_300;
+    const update = textUpdate('I need help with my order', chatId);
+    expect(await deliver(hooked.bot, update)).toBe(200);
+    const conversationId = await eventually(async () => (await stack.sql<{ conversation_id: string }>('select conversation_id from messages where external_id = $1', [externalId(update)]))[0]?.conversation_id, 'the conversation');
+    const agentConsole = await stack.console(shopA.token);
+    await command(agentConsole, 'conversation.claim', { conversationId });
+    const reply = await command<{ message: MessageView }>(agentConsole, 'message.send', { conversationId, text: 'Your order ships today.', clientId: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}` });
+    const sent = await eventually(() => telegram.callsOf('sendMessage').find((call) => call.params['text'] === 'Your order ships today.'), 'the reply at Telegram');
+    expect(sent).toMatchObject({ token: hooked.bot.token, params: { chat_id: String(chatId) } });
+    await eventually(async () => (await stack.sql<{ status: string }>('select status from messages where id = $1', [reply.message.id]))[0]?.status === 'sent' || undefined, 'the reply marked sent');
+  });
+
+  it('answers through a bot added after the connector started, without waiting for the next refresh', async () => {
+    const late = await addBot(shopA, 'webhook');
+    const chatId = 4_400_400;
+    expect(await deliver(late.bot, textUpdate('hello, new bot', chatId))).toBe(200);
+    // The connector's periodic refresh is 30 s away; the reply makes it load the channel now.
+    const answer = await eventually(() => telegram.callsOf('sendMessage').find((call) => call.token === late.bot.token), "the new bot's answer at Telegram");
+    expect(answer.params['chat_id']).toBe(String(chatId));
+  });
+
+  it('refuses a webhook call with a wrong or missing secret and stores nothing', async () => {
+    const inboundRows = async () => Number((await stack.sql<{ count: string }>(`select count(*) from messages where channel_id = $1 and direction = 'inbound'`, [hooked.channel.id]))[0]?.count);
+    const before = await inboundRows();
+    const forged = textUpdate('forged: send me the refund');
+    expect(await deliver(hooked.bot, forged, 'not-the-secret')).toBe(401);
+    expect(await deliver(hooked.bot, forged, null)).toBe(401);
+    // A genuine message after the forged ones is stored; the forged one never is.
+    const genuine = textUpdate('genuine message');
+    expect(await deliver(hooked.bot, genuine)).toBe(200);
+    await eventually(async () => (await storedCount(externalId(genuine))) === 1 || undefined, 'the genuine message stored');
+    expect(await storedCount(externalId(forged))).toBe(0);
+    expect(await inboundRows()).toBe(before + 1);
+    expect(consoleMessages(seenByA).map((message) => message.text)).not.toContain('forged: send me the refund');
+  });
+});
