@@ -27,6 +27,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
 import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
+import { actionRoutes } from './bot/actions.routes.ts';
 import { botSettingsRoutes } from './bot/bot-settings.routes.ts';
 import { channelRoutes } from './inbox/channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
@@ -192,6 +193,7 @@ async function registerLiveInbox(
   await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
   await app.register(knowledgeRoutes, { orm, store: new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() }) });
+  await app.register(actionRoutes, { orm, bus });
   await app.register(botSettingsRoutes, {
     orm,
     bus,

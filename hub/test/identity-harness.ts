@@ -300,6 +300,9 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'PUT /api/v1/bot/ai-settings': { ...defaultBotAiSettings, personaName: `Walker ${unique}` },
     'POST /api/v1/bot/preview': { text: 'Do you ship to Rabat?' },
     'GET /api/v1/bot/usage': undefined,
+    'GET /api/v1/conversations/:id/actions': undefined,
+    'POST /api/v1/actions/:id/confirm': undefined,
+    'POST /api/v1/actions/:id/reject': { reason: 'Not what the customer asked for' },
   };
   if (!(route in samples)) throw new Error(`no sample request for ${route}: add one to sampleBody so the route walks cover it`);
   return samples[route];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultBotAiSettings, type AiAnswer, type AiUsageReport, type BotAiSettingsView, type MessageView } from '@switchboard/contracts';
+import { defaultBotAiSettings, type ActionList, type ActionView, type AiAnswer, type AiUsageReport, type BotAiSettingsView, type MessageView } from '@switchboard/contracts';
 import { eventually, startFakeOpenAiServer, type FakeOpenAiServer } from '@switchboard/testing';
 import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
 
@@ -89,12 +89,42 @@ describe("a workspace's own AI provider", () => {
     expect(await stack.sql('select count(*) as n from messages where tenant_id = $1', [shop.tenantId])).toEqual(before);
   });
 
+  it('puts the actions the bot proposes before an agent, who confirms or rejects each once, audited', async () => {
+    const agentConsole = await stack.console(shop.token);
+    const seen = record(agentConsole, ['action.proposed', 'action.confirmed', 'action.rejected']);
+    server.enqueue(modelSays('I have noted your return request; a colleague will confirm it.', [
+      { kind: 'task', summary: 'Arrange the return of order 1042', fields: { order: '1042' } },
+      { kind: 'crm_note', summary: 'Customer unhappy with the packaging', fields: {} },
+    ]));
+    const reply = await widgetAsks(shop, 'I want to return order 1042');
+    const proposed = await eventually(() => {
+      const actions = seen.filter((event) => event.name === 'action.proposed').map((event) => (event.payload as { data: { action: ActionView } }).data.action);
+      return actions.length === 1 ? actions : undefined;
+    }, 'the proposed action on the console');
+    // crm_note is not in this workspace's allowed actions (only `task` is).
+    expect(proposed).toEqual([expect.objectContaining({ kind: 'task', summary: 'Arrange the return of order 1042', fields: { order: '1042' }, status: 'proposed', conversationId: reply.conversationId })]);
+    const listed = await stack.api<ActionList>(shop.token, 'GET', `/api/v1/conversations/${reply.conversationId}/actions`);
+    expect(listed.items.map((action) => action.status)).toEqual(['proposed']);
+    const actionId = proposed[0]?.id ?? '';
+    // Another workspace cannot decide it, and learns nothing of it.
+    const foreign = await stack.app.inject({ method: 'POST', url: `/api/v1/actions/${actionId}/confirm`, headers: { authorization: `Bearer ${other.token}` } });
+    expect(foreign.statusCode).toBe(404);
+    const confirmed = await stack.api<ActionView>(shop.token, 'POST', `/api/v1/actions/${actionId}/confirm`);
+    expect(confirmed).toMatchObject({ status: 'confirmed', decidedBy: shop.ownerId });
+    await eventually(() => seen.some((event) => event.name === 'action.confirmed'), 'the confirmation on the console');
+    const again = await stack.app.inject({ method: 'POST', url: `/api/v1/actions/${actionId}/reject`, headers: { authorization: `Bearer ${shop.token}` }, payload: {} });
+    expect(again.statusCode).toBe(409);
+    const audit = await stack.sql<{ action: string; actor_user_id: string }>(`select action, actor_user_id from audit_log where target_id = $1`, [actionId]);
+    expect(audit).toEqual([{ action: 'action.confirmed', actor_user_id: shop.ownerId }]);
+    agentConsole.disconnect();
+  });
+
   it("reports the workspace's usage per day and model, and another workspace's report stays empty", async () => {
     const report = await stack.api<AiUsageReport>(shop.token, 'GET', '/api/v1/bot/usage?days=7');
-    expect(report.month.used).toBe(680);
+    expect(report.month.used).toBe(1_020);
     expect(report.month.budget).toBe(2_000_000);
-    expect(report.days).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', calls: 2, failed: 0, tokensIn: 600, tokensOut: 80 })]);
-    expect(report.days[0]?.costUsd).toBeCloseTo((600 * 0.15 + 80 * 0.6) / 1e6, 10);
+    expect(report.days).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', calls: 3, failed: 0, tokensIn: 900, tokensOut: 120 })]);
+    expect(report.days[0]?.costUsd).toBeCloseTo((900 * 0.15 + 120 * 0.6) / 1e6, 10);
     const theirs = await stack.api<AiUsageReport>(other.token, 'GET', '/api/v1/bot/usage');
     expect(theirs.month.used).toBe(0);
     expect(theirs.days).toEqual([]);

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { MESSAGE_TEXT_MAX, Uuid } from './primitives.ts';
+import { MESSAGE_TEXT_MAX, Timestamp, Uuid } from './primitives.ts';
 
 export const aiIntents = ['reply', 'task', 'handoff'] as const;
 export const actionKinds = ['crm_note', 'task', 'booking_request', 'order', 'email_draft'] as const;
@@ -55,3 +55,37 @@ export const AiAnswer = Type.Object(
   { additionalProperties: false },
 );
 export type AiAnswer = Static<typeof AiAnswer>;
+
+export const actionStatuses = ['proposed', 'confirmed', 'rejected'] as const;
+
+/**
+ * An action the bot proposed in a conversation, as agents see it: a person confirms or rejects
+ * it (audited); executing a confirmed one belongs to the business-module actors.
+ */
+export const ActionView = Type.Object(
+  {
+    id: Uuid,
+    conversationId: Uuid,
+    kind: Type.Enum(actionKinds),
+    summary: Type.String(),
+    fields: ProposedAction.properties.fields,
+    status: Type.Enum(actionStatuses),
+    proposedAt: Timestamp,
+    decidedBy: Type.Optional(Uuid),
+    decidedAt: Type.Optional(Timestamp),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type ActionView = Static<typeof ActionView>;
+
+/** `action.proposed` / `action.confirmed` / `action.rejected` on the bus and to consoles. */
+export const ActionChanged = Type.Object({ action: ActionView }, { additionalProperties: false });
+export type ActionChanged = Static<typeof ActionChanged>;
+
+export const ActionList = Type.Object({ items: Type.Array(ActionView) }, { additionalProperties: false });
+export type ActionList = Static<typeof ActionList>;
+
+/** `POST /api/v1/actions/:id/reject`: why, optionally, for the audit log. */
+export const RejectActionRequest = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false });
+export type RejectActionRequest = Static<typeof RejectActionRequest>;

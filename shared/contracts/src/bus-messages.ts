@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ActionChanged } from './ai.ts';
 import { ChannelQr, ChannelStatusChanged } from './channel-events.ts';
 import {
   ConversationAssigned,
@@ -30,6 +31,9 @@ export const busMessages = {
   'conversation.released': ConversationReleased,
   'channel.status': ChannelStatusChanged,
   'channel.qr': ChannelQr,
+  'action.proposed': ActionChanged,
+  'action.confirmed': ActionChanged,
+  'action.rejected': ActionChanged,
 } as const;
 
 export type BusMessageType = keyof typeof busMessages;
@@ -50,6 +54,9 @@ export const domainEventTypes = [
   'conversation.released',
   'channel.status',
   'channel.qr',
+  'action.proposed',
+  'action.confirmed',
+  'action.rejected',
 ] as const satisfies readonly BusMessageType[];
 export type DomainEventType = (typeof domainEventTypes)[number];
 

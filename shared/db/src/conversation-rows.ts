@@ -1,4 +1,4 @@
-import type { ChannelType, ConversationStatus, ConversationView, MessageView } from '@switchboard/contracts';
+import type { ActionView, ChannelType, ConversationStatus, ConversationView, MessageView } from '@switchboard/contracts';
 
 /** A `messages` row as the runner and the hub select it (`messageColumns`). */
 export interface MessageRow {
@@ -65,5 +65,35 @@ export function toConversationView(row: ConversationRow): ConversationView {
     unreadCount: row.unread_count,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+  };
+}
+
+export interface ActionRow {
+  id: string;
+  conversation_id: string;
+  kind: ActionView['kind'];
+  summary: string;
+  fields: ActionView['fields'];
+  status: ActionView['status'];
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  reason: string | null;
+  created_at: Date | string;
+}
+
+export const actionColumns = 'id, conversation_id, kind, summary, fields, status, decided_by, decided_at, reason, created_at';
+
+export function toActionView(row: ActionRow): ActionView {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    kind: row.kind,
+    summary: row.summary,
+    fields: row.fields,
+    status: row.status,
+    proposedAt: new Date(row.created_at).toISOString(),
+    ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
+    ...(row.decided_at ? { decidedAt: new Date(row.decided_at).toISOString() } : {}),
+    ...(row.reason ? { reason: row.reason } : {}),
   };
 }

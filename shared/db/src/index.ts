@@ -16,4 +16,4 @@ export {
   findApiKey, findInvitation, findRefreshSession, findSignInUser, findUserToken,
   type ApiKeyLookup, type InvitationLookup, type RefreshSessionLookup, type SignInUser, type UserTokenLookup,
 } from './auth-lookups.ts';
-export { messageColumns, toConversationView, toMessageView, type ConversationRow, type MessageRow } from './conversation-rows.ts';
+export { actionColumns, messageColumns, toActionView, toConversationView, toMessageView, type ActionRow, type ConversationRow, type MessageRow } from './conversation-rows.ts';

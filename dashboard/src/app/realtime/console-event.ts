@@ -32,6 +32,9 @@ export const consoleEventNames = [
   'presence.updated',
   'channel.status',
   'channel.qr',
+  'action.proposed',
+  'action.confirmed',
+  'action.rejected',
 ] as const satisfies readonly ConsoleEvent[];
 
 type MissingEvents = Exclude<ConsoleEvent, (typeof consoleEventNames)[number]>;

@@ -5,6 +5,7 @@ import {
   ConversationReleased,
   HandoffRequested,
 } from '../conversation.ts';
+import { ActionChanged } from '../ai.ts';
 import { ChannelQr, ChannelStatusChanged } from '../channel-events.ts';
 import { MessageView } from '../message.ts';
 import { MESSAGE_TEXT_MAX, Timestamp, Uuid } from '../primitives.ts';
@@ -82,6 +83,9 @@ export const consoleEvents = {
   'presence.updated': PresenceView,
   'channel.status': ChannelStatusChanged,
   'channel.qr': ChannelQr,
+  'action.proposed': ActionChanged,
+  'action.confirmed': ActionChanged,
+  'action.rejected': ActionChanged,
 } as const;
 export type ConsoleEvent = keyof typeof consoleEvents;
 export type ConsoleEventData<Kind extends ConsoleEvent> = Static<(typeof consoleEvents)[Kind]>;

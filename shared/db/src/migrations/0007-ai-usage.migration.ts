@@ -13,6 +13,7 @@ const app = appRoleName;
  * - `ai_token_months`: per tenant and calendar month (UTC), tokens used and tokens reserved by
  *   calls in flight, and when the owner was told the soft limit was passed (once a month).
  * - `ai_usage`: one row per provider call: model, tokens in/out, cost in USD, latency, outcome.
+ * - `proposed_actions`: the actions the bot proposed, each confirmed or rejected once by a person.
  *
  * Part of a released migration once landed: never edit, add a migration instead.
  */
@@ -55,7 +56,25 @@ export class Migration0007AiUsage extends Migration {
       created_at timestamptz not null default now()
     );`);
     this.addSql('create index ai_usage_tenant_time on ai_usage (tenant_id, created_at);');
-    for (const table of ['ai_token_months', 'ai_usage']) {
+    // Actions the bot proposed; a person confirms or rejects each once.
+    this.addSql(`create table proposed_actions (
+      id uuid primary key default gen_random_uuid(),
+      tenant_id uuid not null references tenants (id) on delete cascade,
+      conversation_id uuid not null references conversations (id) on delete cascade,
+      external_id text not null,
+      kind text not null check (kind in ('crm_note', 'task', 'booking_request', 'order', 'email_draft')),
+      summary text not null check (length(summary) between 1 and 500),
+      fields jsonb not null default '{}',
+      status text not null default 'proposed' check (status in ('proposed', 'confirmed', 'rejected')),
+      decided_by uuid references users (id) on delete set null,
+      decided_at timestamptz,
+      reason text check (length(reason) <= 500),
+      created_at timestamptz not null default now(),
+      unique (tenant_id, external_id),
+      check ((status = 'proposed') = (decided_at is null))
+    );`);
+    this.addSql('create index proposed_actions_conversation on proposed_actions (tenant_id, conversation_id, created_at);');
+    for (const table of ['ai_token_months', 'ai_usage', 'proposed_actions']) {
       this.addSql(`alter table ${table} enable row level security;`);
       this.addSql(`alter table ${table} force row level security;`);
       this.addSql(`create policy ${table}_all on ${table} for all
@@ -64,10 +83,11 @@ export class Migration0007AiUsage extends Migration {
     }
     this.addSql(`grant select, insert, update on ai_token_months to ${app};`);
     this.addSql(`grant select, insert on ai_usage to ${app};`);
+    this.addSql(`grant select, insert, update on proposed_actions to ${app};`);
   }
 
   override down(): void {
-    this.addSql('drop table if exists ai_usage, ai_token_months;');
+    this.addSql('drop table if exists proposed_actions, ai_usage, ai_token_months;');
     this.addSql('drop trigger if exists tenants_guard_ai_budget on tenants;');
     this.addSql('drop function if exists guard_tenant_ai_budget();');
     this.addSql('alter table tenants drop column if exists ai_monthly_token_budget, drop column if exists ai_settings, drop column if exists ai_api_key_sealed;');
