@@ -15,3 +15,4 @@ export * from './ai.ts';
 export * from './conversation-commands.ts';
 export * from './live-signals.ts';
 export * from './inbox/inbox.schemas.ts';
+export * from './channel-commands.ts';
