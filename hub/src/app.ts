@@ -26,6 +26,7 @@ import { chromaProbe, databaseProbe, natsProbe, type DependencyProbe } from './r
 import { healthRoutes } from './routes/health.routes.ts';
 import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
 import { channelRoutes } from './inbox/channels.routes.ts';
+import { whatsAppChannelRoutes } from './inbox/whatsapp-channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
 import { InboxService } from './inbox/inbox.service.ts';
 import { WebchatChannels } from './inbox/webchat-channels.ts';
@@ -166,7 +167,8 @@ async function registerLiveInbox(
   const channels = new WebchatChannels(orm, deriveKeys(options.secretKey));
   await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
-  await app.register(channelRoutes, { orm, webchat: channels });
+  await app.register(channelRoutes, { orm, webchat: channels, bus });
+  await app.register(whatsAppChannelRoutes, { orm, bus });
   await app.register(realtimePlugin, {
     bus,
     orm,

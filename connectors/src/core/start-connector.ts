@@ -2,6 +2,9 @@ import type { AppConfig } from '@switchboard/config';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import type { Connector } from './connector.ts';
 import { startOutboundDispatcher } from './outbound-dispatcher.ts';
+// ── WhatsApp ──
+import { startWhatsAppRole, type WhatsAppRoleOverrides } from '../whatsapp/whatsapp-role.ts';
+// ── end WhatsApp ──
 
 /**
  * The connector role: holds channel sessions (WhatsApp's Chromium clients, Telegram bots in
@@ -9,8 +12,9 @@ import { startOutboundDispatcher } from './outbound-dispatcher.ts';
  * failed. The storefront widget needs none: the hub holds its sockets and its replies travel on
  * the events stream. WhatsApp and Telegram sessions arrive with their issue; until then this
  * node holds no session and leaves every reply to the node that does.
+ * `overrides` is for tests: they replace WhatsApp itself (a fake client factory) and timings.
  */
-export async function startConnector(_config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
+export async function startConnector(config: AppConfig, logger: Logger, infrastructure: Infrastructure, overrides: { whatsapp?: WhatsAppRoleOverrides } = {}): Promise<RunningRole> {
   const log = logger.child({ component: 'connector' });
   const sessions = new Map<string, Connector>();
   const dispatcher = await startOutboundDispatcher({
@@ -19,11 +23,15 @@ export async function startConnector(_config: AppConfig, logger: Logger, infrast
     durable: 'connector-outbound',
     connectorFor: (channelId) => sessions.get(channelId),
   });
+  // ── WhatsApp: one supervised whatsapp-web.js session per leased channel ──
+  const whatsapp = await startWhatsAppRole(config, logger, infrastructure, sessions, overrides.whatsapp);
+  // ── end WhatsApp ──
   log.info({ sessions: sessions.size }, 'connector started');
   return {
     role: 'connector',
     stop: async () => {
       await dispatcher.stop();
+      await whatsapp.stop(); // WhatsApp
       await Promise.all([...sessions.values()].map((session) => session.stop()));
       log.info('connector stopped');
     },

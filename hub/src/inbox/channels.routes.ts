@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { requestReply, type Bus } from '@switchboard/bus';
 import {
+  ChannelCommandReply,
+  ChannelCommandRequest,
   ChannelList,
+  CreateWhatsAppChannelRequest,
+  subjects,
   ChannelView,
   ConversationSettingsView,
   IdParams,
@@ -12,6 +17,7 @@ import {
 } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
+import Type from 'typebox';
 import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
 import { principalOf } from '../identity/me.routes.ts';
 import { inboxActorOf } from './inbox.service.ts';
@@ -44,14 +50,18 @@ const channelView = (row: ChannelRow): ChannelView => ({
 export interface ChannelRoutesOptions {
   orm: Orm;
   webchat: WebchatChannels;
+  bus: Bus;
 }
+
+/** `POST /api/v1/channels`: one body per channel type that can be added (webchat comes with the workspace). */
+const CreateChannelRequest = Type.Union([CreateWhatsAppChannelRequest]);
 
 /**
  * `/api/v1/channels` (a tenant's channels; the webchat one with its public key and, for admins,
  * its identity secret), `/api/v1/conversation-settings` (handoff and inactivity rules, bot
  * messages, FAQ) and the widget's public `GET /api/v1/widget/:key/config`.
  */
-export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat }) => {
+export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat, bus }) => {
   const inTenant = <T>(request: Parameters<typeof principalOf>[0], work: (em: EntityManager, tenantId: string) => Promise<T>) => {
     const { tenantId } = inboxActorOf(principalOf(request));
     return withTenant(orm.em, tenantId, (em) => work(em, tenantId));
@@ -63,6 +73,29 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
   }, async (request) => ({
     items: (await inTenant(request, (em) => em.execute<ChannelRow[]>('select * from channels order by created_at'))).map(channelView),
   }));
+
+  app.post('/api/v1/channels', {
+    config: { access: 'channel.manage' },
+    schema: { tags: ['channels'], summary: 'Add a channel; a WhatsApp channel starts its session and shows its QR in the console', body: CreateChannelRequest, response: { 201: ChannelView } },
+  }, async (request, reply) => {
+    // ── WhatsApp ──
+    if (request.body.type === 'whatsapp') {
+      const { name } = request.body;
+      const created = await inTenant(request, async (em, tenantId) => {
+        const [row] = await em.execute<ChannelRow[]>(`insert into channels (tenant_id, type, name) values (?, 'whatsapp', ?) returning *`, [tenantId, name]);
+        if (!row) throw new AppError('SB_ERR_INTERNAL', { message: 'the channel was not created' });
+        recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId, targetType: 'channel', targetId: row.id, metadata: { type: 'whatsapp', name } });
+        await em.flush();
+        return { row, tenantId };
+      });
+      // A connector node with room leases the session now; without one, the next one to renew adopts it.
+      await requestReply(bus.nc, subjects.request('whatsapp', created.tenantId), { request: ChannelCommandRequest, response: ChannelCommandReply }, { type: 'start', channelId: created.row.id }, { timeoutMs: 3_000 })
+        .catch((error: unknown) => request.log.warn({ err: error, channelId: created.row.id }, 'no connector node started the new WhatsApp session yet'));
+      return reply.code(201).send(channelView(created.row));
+    }
+    // ── end WhatsApp ──
+    throw new AppError('SB_ERR_VALIDATION', { message: 'type: this channel type cannot be added here' });
+  });
 
   app.get('/api/v1/channels/:id/identity-secret', {
     config: { access: 'channel.manage' },

@@ -4,6 +4,7 @@ import { Migration0002Identity } from './0002-identity.migration.ts';
 import { Migration0003Conversations } from './0003-conversations.migration.ts';
 import { Migration0004LiveInbox } from './0004-live-inbox.migration.ts';
 import { Migration0005ConversationSteps } from './0005-conversation-steps.migration.ts';
+import { Migration0009WhatsApp } from './0009-whatsapp.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -15,4 +16,5 @@ export const migrations: MigrationObject[] = [
   { name: '0003-conversations', class: Migration0003Conversations },
   { name: '0004-live-inbox', class: Migration0004LiveInbox },
   { name: '0005-conversation-steps', class: Migration0005ConversationSteps },
+  { name: '0009-whatsapp', class: Migration0009WhatsApp },
 ];
