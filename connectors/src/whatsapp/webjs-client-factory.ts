@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import wwebjs from 'whatsapp-web.js';
 import type { WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.ts';
 
@@ -11,6 +12,8 @@ export interface WebJsClientOptions {
   executablePath: string;
   /** How long puppeteer may take to launch Chromium (ms). */
   launchTimeoutMs?: number;
+  /** More Chromium flags (tests map every host name to nowhere with `--host-resolver-rules`). */
+  extraArgs?: readonly string[];
 }
 
 /**
@@ -21,7 +24,9 @@ export function webJsClientFactory(options: WebJsClientOptions): WhatsAppClientF
   return ({ authDataPath, clientId }) => {
     const client = new Client({
       authStrategy: new LocalAuth({ dataPath: authDataPath, clientId }),
-      puppeteer: { executablePath: options.executablePath, headless: true, args: [...chromiumArgs], timeout: options.launchTimeoutMs ?? 30_000 },
+      puppeteer: { executablePath: options.executablePath, headless: true, args: [...chromiumArgs, ...(options.extraArgs ?? [])], timeout: options.launchTimeoutMs ?? 30_000 },
+      // whatsapp-web.js caches WhatsApp Web's version in ./.wwebjs_cache by default: keep it with the sessions instead.
+      webVersionCache: { type: 'local', path: join(authDataPath, 'web-version-cache') },
     });
     const adapted: WhatsAppClient = {
       on: (event, listener) => client.on(event, listener as (...args: unknown[]) => void),
