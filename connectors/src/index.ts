@@ -7,3 +7,4 @@ export { WhatsAppSessionManager, startWhatsAppSessions, type WhatsAppSessionsOpt
 export type { WhatsAppRoleOverrides } from './whatsapp/whatsapp-role.ts';
 export { localSessionVault, postgresSessionVault, type SessionVault } from './whatsapp/session-vault.ts';
 export { SessionLeases } from './whatsapp/session-lease.ts';
+export { WhatsAppConnector, type WhatsAppConnectorOptions, type SessionStatus } from './whatsapp/whatsapp.connector.ts';

@@ -2,6 +2,7 @@ import { benchActorMemory } from './actor-memory.bench.ts';
 import { benchBus } from './bus.bench.ts';
 import { benchLivePipeline } from './live-pipeline.bench.ts';
 import { printSummary } from './live-report.ts';
+import { benchWhatsAppIngestion } from './whatsapp-ingestion.bench.ts';
 
 /**
  * `npm run bench`: prints figures, each next to the raw cost of the same work measured in the
@@ -13,6 +14,7 @@ export async function runBenchmarks(env: NodeJS.ProcessEnv): Promise<void> {
   const scale = Math.max(1, Number(env['BENCH_SCALE'] ?? '1') || 1);
   process.stdout.write(`Switchboard benchmarks (scale ${scale}, Node ${process.version})\n`);
   await benchBus(scale);
+  await benchWhatsAppIngestion(scale);
   if (env['BENCH_LIVE'] === '0') {
     await benchActorMemory(scale);
   } else {
