@@ -106,14 +106,15 @@ export class WhatsAppSessionManager {
       return held;
     }
     const pending = this.starting.get(channelId);
-    if (pending) return pending;
+    if (pending) return (await pending)?.tenantId === tenantId ? pending : undefined;
+    // Sessions being opened count against the ceiling too, so concurrent starts cannot overshoot it.
+    if (this.stopped || this.held.size + this.starting.size >= this.options.maxSessions) return undefined;
     const starting = this.open(tenantId, channelId).finally(() => this.starting.delete(channelId));
     this.starting.set(channelId, starting);
     return starting;
   }
 
   private async open(tenantId: string, channelId: string): Promise<HeldSession | undefined> {
-    if (this.stopped || this.held.size + this.starting.size > this.options.maxSessions) return undefined;
     const rules = await this.rulesOf(tenantId, channelId);
     if (rules === undefined) return undefined;
     if (!(await this.leases.acquire(tenantId, channelId))) return undefined;
