@@ -10,8 +10,8 @@ import { startWhatsAppRole, type WhatsAppRoleOverrides } from '../whatsapp/whats
  * The connector role: holds channel sessions (WhatsApp's Chromium clients, Telegram bots in
  * polling mode) and sends the outbound replies for the channels it holds, reporting sent or
  * failed. The storefront widget needs none: the hub holds its sockets and its replies travel on
- * the events stream. WhatsApp and Telegram sessions arrive with their issue; until then this
- * node holds no session and leaves every reply to the node that does.
+ * the events stream. WhatsApp sessions are leased per channel (see whatsapp/); a reply for a
+ * channel this node does not hold is left to the node that does.
  * `overrides` is for tests: they replace WhatsApp itself (a fake client factory) and timings.
  */
 export async function startConnector(config: AppConfig, logger: Logger, infrastructure: Infrastructure, overrides: { whatsapp?: WhatsAppRoleOverrides } = {}): Promise<RunningRole> {
