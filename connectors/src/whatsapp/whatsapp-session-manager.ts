@@ -40,6 +40,8 @@ interface HeldSession {
   connector: WhatsAppConnector;
   /** Whether it was ready since the last save, so there is a login worth keeping. */
   readySinceSave: boolean;
+  /** When the lease was last confirmed (ms since the epoch). */
+  leaseConfirmedAt: number;
 }
 
 const encoder = new TextEncoder();
@@ -126,6 +128,7 @@ export class WhatsAppSessionManager {
     const session: HeldSession = {
       tenantId,
       readySinceSave: false,
+      leaseConfirmedAt: Date.now(),
       connector: new WhatsAppConnector({
         tenantId,
         channelId,
@@ -223,14 +226,29 @@ export class WhatsAppSessionManager {
 
   /** Keeps the leases (a session whose lease went to another node stops here), reloads rules, adopts orphans. */
   private async renew(): Promise<void> {
+    const ttl = this.options.leaseTtlMs ?? 30_000;
+    const interval = this.options.renewIntervalMs ?? 10_000;
     for (const [channelId, session] of this.held) {
       if (this.stopped) return;
-      if (!(await this.leases.acquire(session.tenantId, channelId))) {
+      let renewed: boolean;
+      try {
+        renewed = await this.leases.acquire(session.tenantId, channelId);
+      } catch (error) {
+        // The database is out of reach: keep the session only while the lease surely still runs,
+        // since once it lapses another node may start the same session.
+        if (Date.now() - session.leaseConfirmedAt < ttl - interval) continue;
+        this.log.warn({ err: error, channelId }, 'could not renew the lease of a WhatsApp session before it lapsed; stopping it here');
+        await this.stopSession(channelId, 'lost');
+        continue;
+      }
+      if (!renewed) {
         this.log.warn({ channelId }, 'lost the lease of a WhatsApp session to another node; stopping it here');
         await this.stopSession(channelId, 'lost');
         continue;
       }
-      const rules = await this.rulesOf(session.tenantId, channelId);
+      session.leaseConfirmedAt = Date.now();
+      // A failed read keeps the rules it has; a channel stopped or deleted meanwhile stops here.
+      const rules = await this.rulesOf(session.tenantId, channelId).catch(() => session.connector.rules);
       if (rules === undefined) await this.stopSession(channelId, 'stop');
       else session.connector.rules = rules;
     }
