@@ -32,6 +32,8 @@ afterAll(async () => {
   await rm(authDataPath, { recursive: true, force: true });
 });
 
+let clock = Date.now();
+
 async function readyConnector(whitelist: string[] = []) {
   const whatsApp = new FakeWhatsApp();
   const deliveries: Array<{ messageId: string; status: string }> = [];
@@ -41,6 +43,8 @@ async function readyConnector(whitelist: string[] = []) {
     rules: { whitelist, enabledGroups: [] },
     onDelivery: (report) => deliveries.push(report),
     onHumanTakeover: (chatId) => takeovers.push(chatId),
+    takeoverPauseMs: 3_600_000,
+    now: () => clock,
   });
   await connector.start(async () => undefined);
   const client: FakeWhatsAppClient = await whatsApp.until(() => whatsApp.latest(connector.channelId)?.state === 'qr' && whatsApp.latest(connector.channelId));
@@ -91,7 +95,7 @@ describe('sending through a WhatsApp session', () => {
     await connector.stop();
   });
 
-  it('pauses the bot in a chat the business answered from its phone, and only in that chat', async () => {
+  it('pauses the bot for a while in a chat the business answered from its phone, and only in that chat', async () => {
     const { connector, client, takeovers } = await readyConnector();
     client.phoneSends('212600000009@c.us', 'I will handle this one');
     expect(takeovers).toEqual(['212600000009@c.us']);
@@ -99,7 +103,13 @@ describe('sending through a WhatsApp session', () => {
     await connector.send(outbound(connector, { author: { kind: 'bot' }, externalChatId: '212600000011@c.us' }));
     await connector.send(outbound(connector));
     expect(client.sent.map((sent) => sent.chatId)).toEqual(['212600000011@c.us', '212600000009@c.us']);
-    connector.resume('212600000009@c.us');
+    // Another message from the phone half an hour later keeps the person in charge for another hour.
+    clock += 1_800_000;
+    client.phoneSends('212600000009@c.us', 'Still here');
+    clock += 3_000_000;
+    await expect(connector.send(outbound(connector, { author: { kind: 'bot' } }))).rejects.toThrow(/paused/);
+    expect(takeovers).toEqual(['212600000009@c.us']);
+    clock += 700_000;
     await connector.send(outbound(connector, { author: { kind: 'bot' } }));
     expect(client.sent).toHaveLength(3);
     await connector.stop();

@@ -34,6 +34,10 @@ export interface WhatsAppConnectorOptions {
   onDelivery?: (report: { messageId: string; externalMessageId: string; status: 'sent' | 'delivered' | 'read' }) => void;
   /** The business wrote in a chat from its own phone: a person took the chat over. */
   onHumanTakeover?: (externalChatId: string) => void;
+  /** How long the bot stays silent in a chat after the business last wrote in it from its phone (ms, default 12 h). */
+  takeoverPauseMs?: number;
+  /** The clock, for the pause's end (tests move it). */
+  now?: () => number;
 }
 
 const SENT_MEMORY = 10_000;
@@ -59,7 +63,8 @@ export class WhatsAppConnector implements Connector {
   private readonly receipts = new Map<string, string>();
   /** Texts being sent right now per chat: whatsapp-web.js may emit `message_create` before `sendMessage` resolves. */
   private readonly inFlight = new Map<string, string[]>();
-  private readonly pausedChats = new Set<string>();
+  /** Chat → when the bot may answer there again (the business's last message from its phone + the pause). */
+  private readonly pausedChats = new Map<string, number>();
   private lastStatus = '';
   private lastQr: string | undefined;
   private statusChain: Promise<void> = Promise.resolve();
@@ -131,7 +136,7 @@ export class WhatsAppConnector implements Connector {
     if (!client || state !== 'ready') throw new Error(`the WhatsApp session is not connected (${state})`);
     const chatId = message.externalChatId;
     if (message.author.kind === 'bot') {
-      if (this.pausedChats.has(chatId)) throw new PermanentSendError('not sent: the bot is paused in this chat because the business answered from its own phone');
+      if (this.isPaused(chatId)) throw new PermanentSendError('not sent: the bot is paused in this chat because the business answered from its own phone');
       const phone = phoneOf(chatId);
       if (this.rules.whitelist.length > 0 && (phone === undefined || !this.rules.whitelist.includes(phone))) {
         throw new PermanentSendError('not sent: this number is not on the channel\'s whitelist for bot replies');
@@ -242,19 +247,31 @@ export class WhatsAppConnector implements Connector {
     const chatId = message.to;
     const pending = this.inFlight.get(chatId);
     if (pending?.includes(message.body)) return;
-    if (this.pausedChats.has(chatId) || chatId.endsWith('@g.us')) return;
-    this.pausedChats.add(chatId);
-    this.options.onHumanTakeover?.(chatId);
+    if (chatId.endsWith('@g.us')) return;
+    const wasPaused = this.isPaused(chatId);
+    // Each message from the phone restarts the pause: the person is still in the conversation.
+    this.pausedChats.delete(chatId);
+    this.pausedChats.set(chatId, this.now() + (this.options.takeoverPauseMs ?? 12 * 3_600_000));
+    if (this.pausedChats.size > SENT_MEMORY) this.pausedChats.delete(this.pausedChats.keys().next().value ?? '');
+    if (!wasPaused) this.options.onHumanTakeover?.(chatId);
   }
 
   /** Whether the bot is paused in a chat because the business answered from its phone. */
   isPaused(externalChatId: string): boolean {
-    return this.pausedChats.has(externalChatId);
+    const until = this.pausedChats.get(externalChatId);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.pausedChats.delete(externalChatId);
+    return false;
   }
 
   /** Lets the bot answer in a chat again. */
   resume(externalChatId: string): void {
     this.pausedChats.delete(externalChatId);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private remember(externalId: string, messageId: string): void {
