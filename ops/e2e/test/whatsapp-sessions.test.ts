@@ -70,6 +70,30 @@ describe('WhatsApp sessions across connector nodes', () => {
     expect(large.clients.every((client) => client.state === 'destroyed')).toBe(true);
   });
 
+  it('refuses a channel it cannot add, naming the field, and says so when no connector node has room for a start', async () => {
+    const wrongType = await stack.app.inject({ method: 'POST', url: '/api/v1/channels', headers: { authorization: `Bearer ${shop.token}` }, payload: { type: 'fax', name: 'Fax' } });
+    expect(wrongType.statusCode).toBe(400);
+    expect(wrongType.json()).toMatchObject({ error: { code: 'SB_ERR_VALIDATION' } });
+    expect(JSON.stringify(wrongType.json())).toContain('type');
+    const noName = await stack.app.inject({ method: 'POST', url: '/api/v1/channels', headers: { authorization: `Bearer ${shop.token}` }, payload: { type: 'whatsapp', name: '' } });
+    expect(noName.statusCode).toBe(400);
+    expect(noName.body).toContain('name');
+    const channel = await stack.api<ChannelView>(shop.token, 'POST', '/api/v1/channels', { type: 'whatsapp', name: 'Waiting' });
+    // No connector node runs in this test right now: the start is refused, the channel stays active for the next node.
+    const start = await stack.app.inject({ method: 'POST', url: `/api/v1/channels/${channel.id}/start`, headers: { authorization: `Bearer ${shop.token}` } });
+    expect(start.statusCode).toBe(503);
+    expect(start.json()).toMatchObject({ error: { code: 'SB_ERR_DEPENDENCY_DOWN' } });
+    const stop = await stack.api<{ status: { state: string } }>(shop.token, 'POST', `/api/v1/channels/${channel.id}/stop`);
+    expect(stop.status.state).toBe('stopped');
+    const [row] = await stack.sql<{ status: string }>('select status from channels where id = $1', [channel.id]);
+    expect(row?.status).toBe('stopped');
+    const groups = await stack.app.inject({ method: 'GET', url: `/api/v1/channels/${channel.id}/groups`, headers: { authorization: `Bearer ${shop.token}` } });
+    expect(groups.statusCode).toBe(409);
+    const agent = await stack.addAgent(shop);
+    const byAgent = await stack.app.inject({ method: 'POST', url: `/api/v1/channels/${channel.id}/start`, headers: { authorization: `Bearer ${agent.token}` } });
+    expect(byAgent.statusCode).toBe(403);
+  });
+
   it('seals a saved session in PostgreSQL and restores the folder as it was, without the caches', async () => {
     const channel = await stack.api<ChannelView>(shop.token, 'POST', '/api/v1/channels', { type: 'whatsapp', name: 'Vault' });
     const dir = join(scratch, 'vault', `session-${channel.id}`);
