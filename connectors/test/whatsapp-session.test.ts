@@ -92,6 +92,22 @@ describe('WhatsApp session supervisor', () => {
     expect(session.states().at(-1)).toBe('stopped');
   });
 
+  it('hands messages on in the order WhatsApp delivered them, even when one quotes another', async () => {
+    const whatsApp = new FakeWhatsApp();
+    const session = connectorOn(whatsApp);
+    await session.start();
+    const client = await whatsApp.until(() => whatsApp.latest(session.channelId)?.state === 'qr' && whatsApp.latest(session.channelId));
+    await client.scan();
+    await whatsApp.until(() => session.states().includes('ready'));
+    client.receive({ id: 'false_212600000009@c.us_O1', from: '212600000009@c.us', body: 'first' });
+    client.receive({ id: 'false_212600000009@c.us_O2', from: '212600000009@c.us', body: 'second, quoting the first', quotedId: 'false_212600000009@c.us_O1' });
+    client.receive({ id: 'false_212600000009@c.us_O3', from: '212600000009@c.us', body: 'third' });
+    client.receive({ id: 'false_212600000009@c.us_O4', from: '212600000009@c.us', body: 'fourth' });
+    await whatsApp.until(() => session.inbound.length === 4);
+    expect(session.inbound.map((message) => message.text)).toEqual(['first', 'second, quoting the first', 'third', 'fourth']);
+    await session.connector.stop();
+  });
+
   it('listens to a group only once the channel enables it', async () => {
     const whatsApp = new FakeWhatsApp();
     const session = connectorOn(whatsApp, { enabledGroups: ['120363000000000001@g.us'] });

@@ -68,6 +68,8 @@ export class WhatsAppConnector implements Connector {
   private lastStatus = '';
   private lastQr: string | undefined;
   private statusChain: Promise<void> = Promise.resolve();
+  private inbound: Promise<void> = Promise.resolve();
+  private inboundQueued = 0;
 
   constructor(private readonly options: WhatsAppConnectorOptions) {
     this.channelId = options.channelId;
@@ -224,9 +226,20 @@ export class WhatsAppConnector implements Connector {
     let attached = true;
     client.on('message', (message) => {
       if (!attached) return;
-      void normaliseWhatsAppMessage(this.channelId, message, this.rules)
-        .then((inbound) => (inbound ? onInbound(inbound) : undefined))
-        .catch((error: unknown) => log.warn({ err: error, externalMessageId: message.id._serialized }, 'could not take a WhatsApp message in'));
+      const failed = (error: unknown) => log.warn({ err: error, externalMessageId: message.id._serialized }, 'could not take a WhatsApp message in');
+      const handle = () => normaliseWhatsAppMessage(this.channelId, message, this.rules).then((inbound) => {
+        if (inbound) onInbound(inbound).catch(failed);
+      }, failed);
+      // Only a quoted message waits on WhatsApp while it is normalised; from one on, messages queue
+      // behind it so that they are handed on in the order they came. Otherwise nothing waits.
+      if (this.inboundQueued === 0 && !message.hasQuotedMsg) {
+        void handle();
+        return;
+      }
+      this.inboundQueued += 1;
+      this.inbound = this.inbound.then(handle).finally(() => {
+        this.inboundQueued -= 1;
+      });
     });
     client.on('message_create', (message) => {
       if (attached) this.noticeOwnMessage(message);
