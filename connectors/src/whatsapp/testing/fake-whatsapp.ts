@@ -51,12 +51,25 @@ export class FakeWhatsApp {
     return this.clientsOf(channelId).at(-1);
   }
 
-  /** Resolves with the newest client of a channel once `ready` (bounded by the test's timeout). */
-  async until<T>(probe: () => T | undefined | false): Promise<T> {
+  /**
+   * Resolves with `probe`'s first value other than undefined/false, checked whenever a fake
+   * client does something (or `changed()` is called); fails after `timeoutMs`. It bounds the
+   * wait; it does not assert on timing.
+   */
+  async until<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();
       if (value !== undefined && value !== false) return value;
-      await new Promise<void>((resolve) => this.waiting.add(resolve));
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the fake WhatsApp never reached the awaited state: ${probe.toString().slice(0, 200)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 250));
+        this.waiting.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   }
 
