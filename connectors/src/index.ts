@@ -5,3 +5,8 @@ export { inboundDedupeKey, publishInbound } from './core/inbound-publisher.ts';
 export { startOutboundDispatcher, type OutboundDispatcherOptions } from './core/outbound-dispatcher.ts';
 export { TelegramConnector, type TelegramConnectorOptions } from './telegram/telegram.connector.ts';
 export { startTelegramSessions, type TelegramSessions, type TelegramSessionsOptions } from './telegram/telegram-sessions.ts';
+export { WhatsAppSessionManager, startWhatsAppSessions, type WhatsAppSessionsOptions } from './whatsapp/whatsapp-session-manager.ts';
+export type { WhatsAppRoleOverrides } from './whatsapp/whatsapp-role.ts';
+export { localSessionVault, postgresSessionVault, type SessionVault } from './whatsapp/session-vault.ts';
+export { SessionLeases } from './whatsapp/session-lease.ts';
+export { WhatsAppConnector, type WhatsAppConnectorOptions, type SessionStatus } from './whatsapp/whatsapp.connector.ts';

@@ -30,6 +30,7 @@ import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
 import { actionRoutes } from './bot/actions.routes.ts';
 import { botSettingsRoutes } from './bot/bot-settings.routes.ts';
 import { channelRoutes } from './inbox/channels.routes.ts';
+import { whatsAppChannelRoutes } from './inbox/whatsapp-channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
 import { InboxService } from './inbox/inbox.service.ts';
 import { WebchatChannels } from './inbox/webchat-channels.ts';
@@ -201,7 +202,8 @@ async function registerLiveInbox(
     platformProvider: options.platformAiProvider,
     defaultMonthlyTokens: options.aiMonthlyTokenBudget ?? 2_000_000,
   });
-  await app.register(channelRoutes, { orm, webchat: channels, telegram });
+  await app.register(channelRoutes, { orm, webchat: channels, telegram, bus });
+  await app.register(whatsAppChannelRoutes, { orm, bus });
   await app.register(telegramWebhookRoutes, { bus, telegram });
   await app.register(realtimePlugin, {
     bus,

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { requestReply, type Bus } from '@switchboard/bus';
 import {
+  ChannelCommandReply,
+  ChannelCommandRequest,
   ChannelList,
+  CreateWhatsAppChannelRequest,
+  subjects,
   ChannelView,
   ConversationSettingsView,
   CreateTelegramChannelRequest,
@@ -13,6 +18,7 @@ import {
 } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
+import Type from 'typebox';
 import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
 import { principalOf } from '../identity/me.routes.ts';
 import type { TelegramChannels } from '../telegram/telegram-channels.ts';
@@ -55,14 +61,18 @@ export interface ChannelRoutesOptions {
   orm: Orm;
   webchat: WebchatChannels;
   telegram: TelegramChannels;
+  bus: Bus;
 }
+
+/** `POST /api/v1/channels`: one body per channel type that can be added (webchat comes with the workspace). */
+const CreateChannelRequest = Type.Union([CreateTelegramChannelRequest, CreateWhatsAppChannelRequest]);
 
 /**
  * `/api/v1/channels` (a tenant's channels; the webchat one with its public key and, for admins,
  * its identity secret; adding a Telegram bot), `/api/v1/conversation-settings` (handoff and inactivity rules, bot
  * messages, FAQ) and the widget's public `GET /api/v1/widget/:key/config`.
  */
-export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat, telegram }) => {
+export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat, telegram, bus }) => {
   const inTenant = <T>(request: Parameters<typeof principalOf>[0], work: (em: EntityManager, tenantId: string) => Promise<T>) => {
     const { tenantId } = inboxActorOf(principalOf(request));
     return withTenant(orm.em, tenantId, (em) => work(em, tenantId));
@@ -79,19 +89,36 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     config: { access: 'channel.manage' },
     schema: {
       tags: ['channels'],
-      summary: 'Add a Telegram bot: the token is checked with getMe, stored encrypted and never returned; in webhook mode with PUBLIC_URL set, the webhook is registered',
-      body: CreateTelegramChannelRequest,
+      summary: 'Add a channel: a Telegram bot (its token checked with getMe, stored encrypted, never returned; in webhook mode with PUBLIC_URL set, the webhook is registered) or a WhatsApp number (its session starts and its QR shows in the console)',
+      body: CreateChannelRequest,
       response: { 201: ChannelView },
     },
   }, async (request, reply) => {
-    const bot = await telegram.checkToken(request.body.token);
-    const row = await inTenant(request, async (em, tenantId) => {
-      const created = await telegram.create(em, tenantId, request.body, bot) as unknown as ChannelRow;
-      recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId, targetType: 'channel', targetId: created.id, metadata: { type: 'telegram', name: request.body.name, mode: request.body.mode } });
+    const { body } = request;
+    if (body.type === 'telegram') {
+      const bot = await telegram.checkToken(body.token);
+      const row = await inTenant(request, async (em, tenantId) => {
+        const created = await telegram.create(em, tenantId, body, bot) as unknown as ChannelRow;
+        recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId, targetType: 'channel', targetId: created.id, metadata: { type: 'telegram', name: body.name, mode: body.mode } });
+        await em.flush();
+        return created;
+      });
+      return reply.code(201).send(channelView(row));
+    }
+    // ── WhatsApp ──
+    const { name } = body;
+    const created = await inTenant(request, async (em, tenantId) => {
+      const [row] = await em.execute<ChannelRow[]>(`insert into channels (tenant_id, type, name) values (?, 'whatsapp', ?) returning *`, [tenantId, name]);
+      if (!row) throw new AppError('SB_ERR_INTERNAL', { message: 'the channel was not created' });
+      recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId, targetType: 'channel', targetId: row.id, metadata: { type: 'whatsapp', name } });
       await em.flush();
-      return created;
+      return { row, tenantId };
     });
-    return reply.code(201).send(channelView(row));
+    // A connector node with room leases the session now; without one, the next one to renew adopts it.
+    await requestReply(bus.nc, subjects.request('whatsapp', created.tenantId), { request: ChannelCommandRequest, response: ChannelCommandReply }, { type: 'start', channelId: created.row.id }, { timeoutMs: 3_000 })
+      .catch((error: unknown) => request.log.warn({ err: error, channelId: created.row.id }, 'no connector node started the new WhatsApp session yet'));
+    return reply.code(201).send(channelView(created.row));
+    // ── end WhatsApp ──
   });
 
   app.get('/api/v1/channels/:id/identity-secret', {

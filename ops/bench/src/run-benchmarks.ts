@@ -4,6 +4,7 @@ import { benchBus } from './bus.bench.ts';
 import { benchLivePipeline } from './live-pipeline.bench.ts';
 import { printSummary } from './live-report.ts';
 import { benchTelegramIngest } from './telegram-ingest.bench.ts';
+import { benchWhatsAppIngestion } from './whatsapp-ingestion.bench.ts';
 
 /**
  * `npm run bench`: prints figures, each next to the raw cost of the same work measured in the
@@ -17,6 +18,7 @@ export async function runBenchmarks(env: NodeJS.ProcessEnv): Promise<void> {
   await benchBus(scale);
   await benchAiOverhead(scale);
   await benchTelegramIngest(scale);
+  await benchWhatsAppIngestion(scale);
   if (env['BENCH_LIVE'] === '0') {
     await benchActorMemory(scale);
   } else {

@@ -43,6 +43,13 @@ export interface AppConfig {
   aiMonthlyTokenBudget: number;
   /** The Telegram Bot API (`https://api.telegram.org`, a self-hosted Bot API server, or a test's fake). */
   telegramApiRoot: string;
+  /** The Chromium binary WhatsApp sessions run. */
+  chromiumPath: string;
+  /** Where WhatsApp logins persist: LocalAuth folders under DATA_DIR, or sealed in PostgreSQL. */
+  whatsappAuthStore: 'local' | 'postgres';
+  whatsappMaxSessions: number;
+  /** This connector node's name in leases and channel status; hostname-pid when unset. */
+  connectorNode: string | undefined;
 }
 
 type Env = Partial<Record<EnvVariableName, string | undefined>> & Record<string, string | undefined>;
@@ -119,6 +126,12 @@ export function loadConfig(env: Env): AppConfig {
   const cookieSecureRaw = text('COOKIE_SECURE')?.toLowerCase();
   const cookieSecure = cookieSecureRaw === undefined || cookieSecureRaw === 'auto' ? publicUrl.startsWith('https:') : boolean('COOKIE_SECURE');
 
+  const whatsappAuthStoreRaw = text('WHATSAPP_AUTH_STORE')?.toLowerCase() ?? 'local';
+  if (whatsappAuthStoreRaw !== 'local' && whatsappAuthStoreRaw !== 'postgres') {
+    issues.push({ path: 'WHATSAPP_AUTH_STORE', message: `must be local or postgres, got "${whatsappAuthStoreRaw}"` });
+  }
+  const whatsappAuthStore = whatsappAuthStoreRaw === 'postgres' ? 'postgres' : 'local';
+
   const config: AppConfig = {
     port,
     host: text('HOST') ?? '127.0.0.1',
@@ -146,6 +159,10 @@ export function loadConfig(env: Env): AppConfig {
     aiTimeoutMs: integer('AI_TIMEOUT_MS', 10_000, 100, 14_000),
     aiMonthlyTokenBudget: integer('AI_MONTHLY_TOKEN_BUDGET', 2_000_000, 0, 1_000_000_000_000),
     telegramApiRoot: (url('TELEGRAM_API_ROOT', ['http:', 'https:']) ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+    chromiumPath: text('CHROMIUM_PATH') ?? '/usr/bin/chromium',
+    whatsappAuthStore,
+    whatsappMaxSessions: integer('WHATSAPP_MAX_SESSIONS', 20, 0, 1_000),
+    connectorNode: text('CONNECTOR_NODE')?.slice(0, 200),
   };
   if (issues.length > 0) {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');

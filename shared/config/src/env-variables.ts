@@ -35,6 +35,11 @@ export const envVariables = [
   { name: 'WIDGET_FILE', description: 'The built storefront chat widget served at `/widget.js` (`npm start` builds it).', defaultValue: 'dist/widget/widget.js' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
   { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },
+  // WhatsApp sessions (connector role)
+  { name: 'CHROMIUM_PATH', description: 'The Chromium (or Chrome) binary each WhatsApp session runs; `apt-get install chromium` on Debian. Puppeteer never downloads one (`.puppeteerrc.cjs`).', defaultValue: '/usr/bin/chromium' },
+  { name: 'WHATSAPP_AUTH_STORE', description: 'Where WhatsApp logins are kept so a restart needs no new QR: `local` (LocalAuth folders under `DATA_DIR/whatsapp/`, for one connector node) or `postgres` (sealed with `SECRET_KEY` in the database, so a session can move to another node).', defaultValue: 'local' },
+  { name: 'WHATSAPP_MAX_SESSIONS', description: 'The most WhatsApp sessions (one Chromium each, about 200 MiB) this connector node runs; the rest wait for another node.', defaultValue: '20' },
+  { name: 'CONNECTOR_NODE', description: 'This connector node\'s name in session leases and in the console\'s channel status.', defaultValue: 'hostname-pid' },
 ] as const satisfies readonly EnvVariable[];
 
 export type EnvVariableName = (typeof envVariables)[number]['name'];

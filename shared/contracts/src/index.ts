@@ -18,3 +18,4 @@ export * from './live-signals.ts';
 export * from './inbox/inbox.schemas.ts';
 export * from './knowledge.ts';
 export * from './telegram-update.ts';
+export * from './channel-commands.ts';

@@ -7,6 +7,7 @@ import { Migration0005ConversationSteps } from './0005-conversation-steps.migrat
 import { Migration0006Knowledge } from './0006-knowledge.migration.ts';
 import { Migration0007AiUsage } from './0007-ai-usage.migration.ts';
 import { Migration0008Telegram } from './0008-telegram.migration.ts';
+import { Migration0009WhatsApp } from './0009-whatsapp.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -21,4 +22,5 @@ export const migrations: MigrationObject[] = [
   { name: '0006-knowledge', class: Migration0006Knowledge },
   { name: '0007-ai-usage', class: Migration0007AiUsage },
   { name: '0008-telegram', class: Migration0008Telegram },
+  { name: '0009-whatsapp', class: Migration0009WhatsApp },
 ];

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { loadConfig } from '@switchboard/config';
+import { startConnector, startWhatsAppSessions, postgresSessionVault, type WhatsAppSessionManager } from '@switchboard/connectors';
+import { FakeWhatsApp, type FakeWhatsAppClient } from '@switchboard/connectors/testing';
+import type { ChannelCommandReply, ChannelPeerList, ChannelView, ConsoleFrame, MessageView } from '@switchboard/contracts';
+import type { RunningRole } from '@switchboard/runtime';
+import { createSecretBox, deriveKeys } from '@switchboard/security';
+import { eventually, testLogger, testSecretKey } from '@switchboard/testing';
+import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
+
+// WhatsApp channels end to end: the hub, the runner and a connector node on real NATS and
+// PostgreSQL, with only WhatsApp itself faked (a client that emits whatsapp-web.js's events and
+// keeps its login in the folder LocalAuth gives it). Logins are kept in PostgreSQL, so a
+// connector restarted on an empty disk resumes them.
+let stack: LiveStack;
+let alpha: Workspace;
+let beta: Workspace;
+let whatsApp: FakeWhatsApp;
+let connector: RunningRole | undefined;
+const dataDirs: string[] = [];
+
+type Seen = Array<{ name: string; payload: unknown }>;
+const frames = <T>(seen: Seen, name: string) => seen.filter((event) => event.name === name).map((event) => (event.payload as ConsoleFrame & { data: T }).data);
+
+async function startConnectorNode(world: FakeWhatsApp, node: string): Promise<RunningRole> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sb-wa-node-'));
+  dataDirs.push(dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir, SECRET_KEY: testSecretKey, WHATSAPP_AUTH_STORE: 'postgres', WHATSAPP_MAX_SESSIONS: '10' });
+  return startConnector(config, testLogger(), { bus: stack.bus, orm: stack.orm, chromaUrl: inject('chromaUrl'), close: async () => undefined }, {
+    whatsapp: { clientFactory: world.factory, node, backoffMs: () => 0, renewIntervalMs: 200, leaseTtlMs: 2_000 },
+  });
+}
+
+/** Adds a WhatsApp channel through the API and links it by scanning its first QR. */
+async function linkedChannel(workspace: Workspace, account: string): Promise<{ channel: ChannelView; client: FakeWhatsAppClient }> {
+  const channel = await stack.api<ChannelView>(workspace.token, 'POST', '/api/v1/channels', { type: 'whatsapp', name: `WhatsApp ${account}` });
+  const client = await whatsApp.until(() => whatsApp.latest(channel.id)?.state === 'qr' && whatsApp.latest(channel.id));
+  await client.scan(account);
+  await eventually(() => client.state === 'ready', 'the linked session');
+  return { channel, client };
+}
+
+beforeAll(async () => {
+  stack = await LiveStack.start();
+  [alpha, beta] = await Promise.all([stack.signUp('wa-alpha'), stack.signUp('wa-beta')]);
+  whatsApp = new FakeWhatsApp();
+  connector = await startConnectorNode(whatsApp, 'node-a');
+});
+
+afterAll(async () => {
+  await connector?.stop();
+  await stack?.close();
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe('WhatsApp channels end to end', () => {
+  it("shows tenant A's rotating QR and its connected number in A's console only", async () => {
+    const consoleA = await stack.console(alpha.token);
+    const consoleB = await stack.console(beta.token);
+    const seenA = record(consoleA, ['channel.qr', 'channel.status']);
+    const seenB = record(consoleB, ['channel.qr', 'channel.status']);
+    const channel = await stack.api<ChannelView>(alpha.token, 'POST', '/api/v1/channels', { type: 'whatsapp', name: 'Shop phone' });
+    expect(channel).toMatchObject({ type: 'whatsapp', name: 'Shop phone', status: 'active' });
+    const client = await whatsApp.until(() => whatsApp.latest(channel.id)?.state === 'qr' && whatsApp.latest(channel.id));
+    const firstQr = client.events.find((event) => event.name === 'qr')?.args[0];
+    await eventually(() => frames<{ qr: string }>(seenA, 'channel.qr').some((qr) => qr.qr === firstQr), 'the first QR in the console');
+    const secondQr = client.rotateQr();
+    await eventually(() => frames<{ qr: string }>(seenA, 'channel.qr').some((qr) => qr.qr === secondQr), 'the rotated QR in the console');
+    await client.scan('212600000101');
+    await eventually(() => frames<{ state: string; account?: string }>(seenA, 'channel.status').some((status) => status.state === 'ready' && status.account === '212600000101'), 'ready in the console');
+    const ready = frames<{ channelId: string; state: string; node: string; rssBytes?: number }>(seenA, 'channel.status').find((status) => status.state === 'ready');
+    expect(ready).toMatchObject({ channelId: channel.id, node: 'node-a' });
+    expect(ready?.rssBytes).toBeGreaterThan(0);
+    expect(frames<{ channelId: string }>(seenA, 'channel.qr').every((qr) => qr.channelId === channel.id)).toBe(true);
+    // B's console was connected all along and saw nothing of A's session.
+    expect(seenB).toEqual([]);
+  });
+
+  it('stores a message WhatsApp delivers twice (a replay after a reconnect) once, and shows it once', async () => {
+    const { channel, client } = await linkedChannel(alpha, '212600000102');
+    const agentConsole = await stack.console(alpha.token);
+    const seen = record(agentConsole, ['message.created']);
+    const customer = '212600000201@c.us';
+    const id = `false_${customer}_3EB0AAAA0001`;
+    client.receive({ id, from: customer, body: 'do you ship to Fes?', notifyName: 'Yassine' });
+    await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', [id])).length === 1, 'the stored message');
+    client.disconnect('NAVIGATION');
+    const second = await whatsApp.until(() => whatsApp.clientsOf(channel.id).length === 2 && whatsApp.latest(channel.id)?.state === 'ready' && whatsApp.latest(channel.id));
+    expect(second.events.some((event) => event.name === 'qr')).toBe(false);
+    // WhatsApp replays what it had not seen acknowledged, with the same ids.
+    second.receive({ id, from: customer, body: 'do you ship to Fes?', notifyName: 'Yassine' });
+    second.receive({ id: `false_${customer}_3EB0AAAA0002`, from: customer, body: 'and to Meknes?', notifyName: 'Yassine' });
+    // The later message is in the same conversation, handled in order: once it is stored, the replay was refused.
+    await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', [`false_${customer}_3EB0AAAA0002`])).length === 1, 'the later message');
+    await eventually(() => seen.map((event) => (event.payload as ConsoleFrame<'message.created'>).data.message).filter((message) => message.text === 'and to Meknes?').length === 1, 'the later message in the console');
+    expect(await stack.sql('select 1 from messages where external_id = $1', [id])).toHaveLength(1);
+    const shown = seen.map((event) => (event.payload as ConsoleFrame<'message.created'>).data.message).filter((message) => message.text === 'do you ship to Fes?');
+    expect(shown).toHaveLength(1);
+    const [contact] = await stack.sql<{ name: string; phone: string }>('select name, phone from contacts where external_id = $1', [customer]);
+    expect(contact).toEqual({ name: 'Yassine', phone: '212600000201' });
+  });
+
+  it("sends the bot's answer and an agent's reply through WhatsApp, and shows WhatsApp's read receipt", async () => {
+    const { client } = await linkedChannel(alpha, '212600000103');
+    const customer = '212600000202@c.us';
+    client.receive({ id: `false_${customer}_3EB0BBBB0001`, from: customer, body: 'I want to talk to a human please', notifyName: 'Hind' });
+    const conversationId = await eventually(async () => (await stack.sql<{ id: string; status: string }>(`select id, status from conversations where external_chat_id = $1`, [customer]))[0]?.status === 'awaiting_agent'
+      && (await stack.sql<{ id: string }>(`select id from conversations where external_chat_id = $1`, [customer]))[0]?.id, 'the handoff');
+    // The bot's handoff message went out through WhatsApp.
+    await eventually(() => client.sent.some((sent) => sent.chatId === customer), "the bot's message on WhatsApp");
+    const agentConsole = await stack.console(alpha.token);
+    await command(agentConsole, 'conversation.claim', { conversationId });
+    const reply = await command<{ message: MessageView }>(agentConsole, 'message.send', { conversationId, text: 'Hello Hind, Nadia here.', clientId: `c_${randomUUID().slice(0, 12)}` });
+    const sent = await eventually(() => client.sent.find((entry) => entry.chatId === customer && entry.content === 'Hello Hind, Nadia here.'), "the agent's reply on WhatsApp");
+    await eventually(async () => (await stack.sql<{ status: string }>('select status from messages where id = $1', [reply.message.id]))[0]?.status === 'sent', 'sent');
+    client.ack(sent.id, 3);
+    await eventually(async () => (await stack.sql<{ status: string }>('select status from messages where id = $1', [reply.message.id]))[0]?.status === 'read', 'read');
+    // Our own sends came back as message_create fromMe; they were not mistaken for the business's phone.
+    client.receive({ id: `false_${customer}_3EB0BBBB0002`, from: customer, body: 'thanks!' });
+    await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', [`false_${customer}_3EB0BBBB0002`])).length === 1, 'the next message');
+  });
+
+  it('pauses the bot in a chat once the business answers from its own phone', async () => {
+    const { client } = await linkedChannel(alpha, '212600000104');
+    const customer = '212600000203@c.us';
+    client.receive({ id: `false_${customer}_3EB0CCCC0001`, from: customer, body: 'hello', notifyName: 'Karim' });
+    await eventually(() => client.sent.filter((sent) => sent.chatId === customer).length === 1, "the bot's first answer on WhatsApp");
+    client.phoneSends(customer, 'Karim! I will take care of you myself.');
+    client.receive({ id: `false_${customer}_3EB0CCCC0002`, from: customer, body: 'hello again' });
+    const [failed] = await eventually(async () => {
+      const rows = await stack.sql<{ status: string; failure_reason: string }>(
+        `select m.status, m.failure_reason from messages m join conversations c on c.id = m.conversation_id where c.external_chat_id = $1 and m.author_kind = 'bot' and m.status = 'failed'`, [customer]);
+      return rows.length > 0 ? rows : undefined;
+    }, "the bot's second answer held back");
+    expect(failed?.failure_reason).toContain('paused');
+    expect(client.sent.filter((sent) => sent.chatId === customer)).toHaveLength(1);
+  });
+
+  it('lists groups and contacts, enables a group, and keeps another workspace out', async () => {
+    const { channel, client } = await linkedChannel(alpha, '212600000105');
+    const groups = await stack.api<ChannelPeerList>(alpha.token, 'GET', `/api/v1/channels/${channel.id}/groups`);
+    expect(groups.items).toEqual([{ id: '120363000000000001@g.us', name: 'Wholesale buyers', enabled: false }]);
+    const contacts = await stack.api<ChannelPeerList>(alpha.token, 'GET', `/api/v1/channels/${channel.id}/contacts`);
+    expect(contacts.items).toEqual([{ id: '212600000009@c.us', name: 'Salma' }]);
+    client.receive({ id: 'false_120363000000000001@g.us_G1', from: '120363000000000001@g.us', author: '212600000204@c.us', body: 'before enabling' });
+    await stack.api(alpha.token, 'PUT', `/api/v1/channels/${channel.id}/whatsapp-settings`, { whitelist: [], enabledGroups: ['120363000000000001@g.us'] });
+    expect((await stack.api<ChannelPeerList>(alpha.token, 'GET', `/api/v1/channels/${channel.id}/groups`)).items[0]?.enabled).toBe(true);
+    client.receive({ id: 'false_120363000000000001@g.us_G2', from: '120363000000000001@g.us', author: '212600000204@c.us', body: 'after enabling' });
+    await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', ['false_120363000000000001@g.us_G2'])).length === 1, 'the group message');
+    expect(await stack.sql('select 1 from messages where external_id = $1', ['false_120363000000000001@g.us_G1'])).toEqual([]);
+    for (const [method, path] of [['GET', 'groups'], ['POST', 'stop'], ['POST', 'logout'], ['GET', 'whatsapp-settings']] as const) {
+      const response = await stack.app.inject({ method, url: `/api/v1/channels/${channel.id}/${path}`, headers: { authorization: `Bearer ${beta.token}` } });
+      expect(response.statusCode).toBe(404);
+      expect(response.body).not.toContain(channel.id);
+    }
+    expect(client.state).toBe('ready');
+  });
+
+  it('logs out: the saved login is deleted, and the next start asks for a QR again', async () => {
+    const { channel, client } = await linkedChannel(alpha, '212600000106');
+    await eventually(async () => (await stack.sql('select 1 from whatsapp_sessions where channel_id = $1', [channel.id])).length === 1, 'the saved login');
+    const stopped = await stack.api<ChannelCommandReply>(alpha.token, 'POST', `/api/v1/channels/${channel.id}/logout`);
+    expect(stopped.status.state).toBe('stopped');
+    expect(client.loggedOut).toBe(true);
+    expect(await stack.sql('select 1 from whatsapp_sessions where channel_id = $1', [channel.id])).toEqual([]);
+    const started = await stack.api<ChannelCommandReply>(alpha.token, 'POST', `/api/v1/channels/${channel.id}/start`);
+    expect(started.status.node).toBe('node-a');
+    await whatsApp.until(() => whatsApp.clientsOf(channel.id).length === 2 && whatsApp.latest(channel.id)?.state === 'qr');
+    await stack.api(alpha.token, 'POST', `/api/v1/channels/${channel.id}/stop`);
+  });
+
+  it('runs each session on one node only, and moves it to a node restarted on an empty disk without a new QR', async () => {
+    const { channel } = await linkedChannel(alpha, '212600000107');
+    await eventually(async () => (await stack.sql('select 1 from whatsapp_sessions where channel_id = $1', [channel.id])).length === 1, 'the saved login');
+    const otherWorld = new FakeWhatsApp();
+    const secondDir = await mkdtemp(join(tmpdir(), 'sb-wa-node-b-'));
+    dataDirs.push(secondDir);
+    const nodeB: WhatsAppSessionManager = await startWhatsAppSessions({
+      bus: stack.bus, orm: stack.orm, logger: testLogger(), sessions: new Map(), node: 'node-b', authDataPath: secondDir,
+      clientFactory: otherWorld.factory, vault: postgresSessionVault(stack.orm, createSecretBox(deriveKeys(testSecretKey).encryptionKey)),
+      maxSessions: 50, renewIntervalMs: 200, leaseTtlMs: 2_000, backoffMs: () => 0,
+    });
+    try {
+      // Node B started, renewed and tried to adopt: every session it saw was leased to node A.
+      await eventually(async () => (await stack.sql<{ holder: string }>('select holder from channel_leases where channel_id = $1', [channel.id]))[0]?.holder === 'node-a', 'the lease of node A');
+      expect(nodeB.heldChannels()).not.toContain(channel.id);
+      expect(otherWorld.clientsOf(channel.id)).toEqual([]);
+      // Node A shuts down (its leases given up); node B adopts the session from the saved login.
+      const consoleA = await stack.console(alpha.token);
+      const seen = record(consoleA, ['channel.qr', 'channel.status']);
+      await connector?.stop();
+      connector = undefined;
+      const moved = await otherWorld.until(() => otherWorld.latest(channel.id)?.state === 'ready' && otherWorld.latest(channel.id));
+      expect(moved.events.map((event) => event.name)).not.toContain('qr');
+      expect(moved.info?.wid.user).toBe('212600000107');
+      await eventually(() => frames<{ channelId: string; state: string; node: string }>(seen, 'channel.status').some((status) => status.channelId === channel.id && status.state === 'ready' && status.node === 'node-b'), 'ready on node B');
+      expect(frames<{ channelId: string }>(seen, 'channel.qr').filter((qr) => qr.channelId === channel.id)).toEqual([]);
+      // A restarted node A on an empty disk finds the session held by B and leaves it.
+      connector = await startConnectorNode(whatsApp, 'node-a');
+      expect(whatsApp.clientsOf(channel.id).filter((client) => client.state !== 'destroyed')).toEqual([]);
+    } finally {
+      await nodeB.stop();
+    }
+    expect(otherWorld.clients.every((client) => client.state === 'destroyed')).toBe(true);
+  });
+});
