@@ -26,6 +26,7 @@ import { chromaProbe, databaseProbe, natsProbe, type DependencyProbe } from './r
 import { healthRoutes } from './routes/health.routes.ts';
 import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
 import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
+import { KnowledgeIngestion } from './knowledge/knowledge-ingestion.ts';
 import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
 import { channelRoutes } from './inbox/channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
@@ -81,6 +82,17 @@ export interface HubOptions {
   demoTenantId?: string;
   /** Overrides the widget's limits per visitor and address (tests use this). */
   widgetLimits?: Partial<WidgetLimits>;
+  /** The knowledge base's URL imports and background worker. */
+  knowledge?: {
+    /** URL imports may reach loopback and private addresses (`KNOWLEDGE_URL_ALLOW_PRIVATE`; tests). Default false. */
+    allowPrivateUrls?: boolean;
+    /** How long a URL import may take, redirects included (ms, default 15 000). */
+    urlTimeoutMs?: number;
+    /** Run the ingestion worker in this hub (default true; tests turn it off to start their own). */
+    worker?: boolean;
+    /** How often the worker re-queues documents whose queue message was lost (ms, default 60 000). */
+    sweepIntervalMs?: number;
+  };
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -168,7 +180,20 @@ async function registerLiveInbox(
   const channels = new WebchatChannels(orm, deriveKeys(options.secretKey));
   await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
-  await app.register(knowledgeRoutes, { orm, store: new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() }) });
+  const store = new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() });
+  const knowledge = options.knowledge ?? {};
+  const ingestion = new KnowledgeIngestion({
+    bus, orm, store, logger: options.logger,
+    ...(knowledge.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: knowledge.sweepIntervalMs }),
+  });
+  await app.register(knowledgeRoutes, {
+    orm, store, ingestion,
+    url: { allowPrivate: knowledge.allowPrivateUrls ?? false, timeoutMs: knowledge.urlTimeoutMs ?? 15_000 },
+  });
+  if (knowledge.worker ?? true) {
+    await ingestion.start();
+    app.addHook('preClose', () => ingestion.stop());
+  }
   await app.register(channelRoutes, { orm, webchat: channels });
   await app.register(realtimePlugin, {
     bus,

@@ -52,6 +52,7 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
       cookieSecure: config.cookieSecure,
       trustProxy: config.trustProxy,
       widgetFile: resolve(config.widgetFile),
+      knowledge: { allowPrivateUrls: config.knowledgeUrlAllowPrivate },
       ...extras,
     });
     const address = await app.listen({ port: config.port, host: config.host });

@@ -34,6 +34,8 @@ export interface AppConfig {
   openaiModel: string;
   /** How long one AI answer may take before the offline responder answers instead (ms). */
   aiTimeoutMs: number;
+  /** Knowledge-base URL imports may fetch loopback and private addresses (tests, closed networks). */
+  knowledgeUrlAllowPrivate: boolean;
 }
 
 type Env = Partial<Record<EnvVariableName, string | undefined>> & Record<string, string | undefined>;
@@ -133,6 +135,7 @@ export function loadConfig(env: Env): AppConfig {
     openaiApiKey: text('OPENAI_API_KEY'),
     openaiModel: text('OPENAI_MODEL') ?? 'gpt-4o-mini',
     aiTimeoutMs: integer('AI_TIMEOUT_MS', 10_000, 100, 14_000),
+    knowledgeUrlAllowPrivate: boolean('KNOWLEDGE_URL_ALLOW_PRIVATE'),
   };
   if (issues.length > 0) {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');

@@ -30,6 +30,7 @@ export const envVariables = [
   { name: 'OPENAI_API_KEY', description: 'The API key for `OPENAI_BASE_URL` (any non-empty value for servers that need none).' },
   { name: 'OPENAI_MODEL', description: 'The chat model at `OPENAI_BASE_URL`.', defaultValue: 'gpt-4o-mini' },
   { name: 'AI_TIMEOUT_MS', description: 'How long one AI answer may take (at most 14000, below the conversation actor\'s 15 s wait) before the offline responder answers instead.', defaultValue: '10000' },
+  { name: 'KNOWLEDGE_URL_ALLOW_PRIVATE', description: 'Set to `true` to let knowledge-base URL imports fetch loopback, private and link-local addresses. Only for tests and closed networks: otherwise an import could read the hub\'s own network.', defaultValue: 'false' },
   { name: 'WIDGET_FILE', description: 'The built storefront chat widget served at `/widget.js` (`npm start` builds it).', defaultValue: 'dist/widget/widget.js' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
   { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },

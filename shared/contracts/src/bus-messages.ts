@@ -7,6 +7,7 @@ import {
   HandoffRequested,
 } from './conversation.ts';
 import type { EnvelopeOf } from './envelope.ts';
+import { KnowledgeIngestJob, KnowledgeProgress } from './knowledge.ts';
 import { ChatRoute, DeliveryReport, InboundMessage, MessageView, OutboundMessage } from './message.ts';
 
 const MessageEvent = Type.Object({ message: MessageView, route: Type.Optional(ChatRoute) }, { additionalProperties: false });
@@ -30,6 +31,8 @@ export const busMessages = {
   'conversation.released': ConversationReleased,
   'channel.status': ChannelStatusChanged,
   'channel.qr': ChannelQr,
+  'knowledge.ingest': KnowledgeIngestJob,
+  'knowledge.progress': KnowledgeProgress,
 } as const;
 
 export type BusMessageType = keyof typeof busMessages;
@@ -50,6 +53,7 @@ export const domainEventTypes = [
   'conversation.released',
   'channel.status',
   'channel.qr',
+  'knowledge.progress',
 ] as const satisfies readonly BusMessageType[];
 export type DomainEventType = (typeof domainEventTypes)[number];
 

@@ -11,3 +11,4 @@ export {
   type FakeToolCall,
   type FakeUsage,
 } from './fake-openai-server.ts';
+export { docxWithBlocks, pdfWithText } from './fixture-documents.ts';

@@ -32,6 +32,7 @@ export const consoleEventNames = [
   'presence.updated',
   'channel.status',
   'channel.qr',
+  'knowledge.progress',
 ] as const satisfies readonly ConsoleEvent[];
 
 type MissingEvents = Exclude<ConsoleEvent, (typeof consoleEventNames)[number]>;

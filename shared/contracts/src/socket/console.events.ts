@@ -6,6 +6,7 @@ import {
   HandoffRequested,
 } from '../conversation.ts';
 import { ChannelQr, ChannelStatusChanged } from '../channel-events.ts';
+import { KnowledgeProgress } from '../knowledge.ts';
 import { MessageView } from '../message.ts';
 import { MESSAGE_TEXT_MAX, Timestamp, Uuid } from '../primitives.ts';
 
@@ -82,6 +83,7 @@ export const consoleEvents = {
   'presence.updated': PresenceView,
   'channel.status': ChannelStatusChanged,
   'channel.qr': ChannelQr,
+  'knowledge.progress': KnowledgeProgress,
 } as const;
 export type ConsoleEvent = keyof typeof consoleEvents;
 export type ConsoleEventData<Kind extends ConsoleEvent> = Static<(typeof consoleEvents)[Kind]>;

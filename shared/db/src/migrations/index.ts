@@ -5,6 +5,7 @@ import { Migration0003Conversations } from './0003-conversations.migration.ts';
 import { Migration0004LiveInbox } from './0004-live-inbox.migration.ts';
 import { Migration0005ConversationSteps } from './0005-conversation-steps.migration.ts';
 import { Migration0006Knowledge } from './0006-knowledge.migration.ts';
+import { Migration0010KnowledgeIngestion } from './0010-knowledge-ingestion.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -17,4 +18,6 @@ export const migrations: MigrationObject[] = [
   { name: '0004-live-inbox', class: Migration0004LiveInbox },
   { name: '0005-conversation-steps', class: Migration0005ConversationSteps },
   { name: '0006-knowledge', class: Migration0006Knowledge },
+  // 0007–0009 are reserved for work landing alongside; the Migrator runs by this list's order.
+  { name: '0010-knowledge-ingestion', class: Migration0010KnowledgeIngestion },
 ];
