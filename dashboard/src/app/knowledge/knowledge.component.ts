@@ -3,6 +3,7 @@ import { Component, computed, inject, signal } from '@angular/core';
 import type { KnowledgeDocumentView } from '@switchboard/contracts';
 import { ApiError } from '../api/api-error';
 import { FormAlertComponent } from '../forms/form-alert.component';
+import { ConsoleSocketService } from '../realtime/console-socket.service';
 import { AutofocusDirective } from '../ui/autofocus.directive';
 import { KnowledgeDocumentsStore } from './knowledge-documents.store';
 import { KnowledgePlaygroundComponent } from './knowledge-playground.component';
@@ -59,7 +60,10 @@ const statusLabels: Record<KnowledgeDocumentView['status'], string> = {
       <div class="list-header">
         <div>
           <h2 id="kb-list-heading">Documents</h2>
-          <p>{{ store.items().length }} document(s), {{ readyCount() }} ready</p>
+          <p>
+            {{ store.items().length }} document(s), {{ readyCount() }} ready ·
+            <span data-testid="kb-live" [attr.data-online]="socket.isOnline()">{{ socket.isOnline() ? 'progress updates live' : 'live updates reconnecting…' }}</span>
+          </p>
         </div>
         <div class="sb-actions">
           @if (confirmingReembed()) {
@@ -145,6 +149,7 @@ const statusLabels: Record<KnowledgeDocumentView['status'], string> = {
 export class KnowledgeComponent {
   private readonly api = inject(KnowledgeApi);
   protected readonly store = inject(KnowledgeDocumentsStore);
+  protected readonly socket = inject(ConsoleSocketService);
 
   protected readonly dragging = signal(false);
   protected readonly uploading = signal(0);
