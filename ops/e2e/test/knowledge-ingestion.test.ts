@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { KnowledgeDocumentList, KnowledgeProgress, KnowledgeQueryResult, KnowledgeReembedResult, KnowledgeUploadResult } from '@switchboard/contracts';
 import { fetchPage, KnowledgeIngestion } from '@switchboard/hub';
-import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
+import { ChromaClient } from 'chromadb';
+import { collectionNameFor, KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { docxWithBlocks, eventually, pdfWithText, testLogger } from '@switchboard/testing';
 import { LiveStack, record, type Workspace } from './support/live-stack.ts';
 
@@ -168,6 +169,46 @@ describe('background ingestion', () => {
       const hits = await ask(shop.token, 'do Zebulon Outfitters gift cards expire?');
       expect(hits.map((hit) => hit.documentId)).not.toContain(document.id);
     });
+  });
+});
+
+describe('recovery', () => {
+  it('queues again a document whose queue message was lost, when a worker starts', async () => {
+    const lost = await stack.signUp('kbi-lost');
+    const uploaded = await stack.api<KnowledgeUploadResult>(lost.token, 'POST', '/api/v1/knowledge', { source: 'hours.md', format: 'markdown', content: '# Hours\n\nThe Tangier shop opens at ten on Sundays.' });
+    // As if the hub had stopped between storing the row and publishing it: no message, an old row.
+    await stack.bus.jsm.streams.purge('SB_KNOWLEDGE');
+    await stack.sql(`update knowledge_documents set updated_at = now() - interval '5 minutes' where id = $1`, [uploaded.document.id]);
+    const worker = newWorker();
+    await worker.start();
+    try {
+      const [ready] = await stack.knowledgeSettled(lost.token, 1);
+      expect(ready).toMatchObject({ id: uploaded.document.id, status: 'ready' });
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('after an embedder change, marks new uploads failed with a reason, and re-embedding indexes everything again', async () => {
+    const changed = await stack.signUp('kbi-model');
+    // The workspace's collection as an earlier embedder left it.
+    const url = new URL(inject('chromaUrl'));
+    const chroma = new ChromaClient({ host: url.hostname, port: Number(url.port) });
+    await chroma.createCollection({ name: collectionNameFor(changed.tenantId), embeddingFunction: null, metadata: { embedder: 'old-model-v1', dimension: 3 } });
+    const worker = newWorker();
+    await worker.start();
+    try {
+      await stack.api(changed.token, 'POST', '/api/v1/knowledge', { source: 'sizes.md', format: 'markdown', content: '# Sizes\n\nOur sandals run one size small.' });
+      const [failed] = await stack.knowledgeSettled(changed.token, 1);
+      expect(failed).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/old-model-v1/) as unknown });
+
+      expect(await stack.api<KnowledgeReembedResult>(changed.token, 'POST', '/api/v1/knowledge/reembed')).toEqual({ queued: 1 });
+      await eventually(async () => (await stack.api<KnowledgeDocumentList>(changed.token, 'GET', '/api/v1/knowledge')).items[0]?.status === 'ready', 'the document re-indexed');
+      const [best] = await ask(changed.token, 'do the sandals run small?');
+      expect(best).toMatchObject({ source: 'sizes.md', title: 'Sizes' });
+    } finally {
+      await worker.stop();
+    }
   });
 });
 
