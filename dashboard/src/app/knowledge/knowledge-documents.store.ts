@@ -14,6 +14,8 @@ import { KnowledgeApi } from './knowledge.api';
 export class KnowledgeDocumentsStore {
   private readonly api = inject(KnowledgeApi);
   private readonly documents = signal<readonly KnowledgeDocumentView[]>([]);
+  private loading: Promise<void> | undefined;
+  private reloadAgain = false;
 
   readonly items = this.documents.asReadonly();
   readonly isLoading = signal(false);
@@ -27,14 +29,31 @@ export class KnowledgeDocumentsStore {
     socket.resyncNeeded.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.reload());
   }
 
+  /**
+   * Reads the list again. Calls while one is in flight are folded into one more read after it,
+   * so a burst of progress events for documents this page has not seen costs two requests, not one each.
+   */
   async reload(): Promise<void> {
+    if (this.loading !== undefined) {
+      this.reloadAgain = true;
+      return this.loading;
+    }
     this.isLoading.set(true);
+    this.loading = (async () => {
+      do {
+        this.reloadAgain = false;
+        try {
+          this.documents.set((await this.api.list()).items);
+          this.failure.set(null);
+        } catch (error) {
+          this.failure.set(ApiError.from(error));
+        }
+      } while (this.reloadAgain);
+    })();
     try {
-      this.documents.set((await this.api.list()).items);
-      this.failure.set(null);
-    } catch (error) {
-      this.failure.set(ApiError.from(error));
+      await this.loading;
     } finally {
+      this.loading = undefined;
       this.isLoading.set(false);
     }
   }
