@@ -61,9 +61,10 @@ export function htmlToMarkdown(html: string): string {
       }
       out.push(preDepth > 0 ? text : text.replace(/\s+/g, ' '));
     },
-    onclosetag(name, implied) {
+    onclosetag(name) {
       if (skipDepth > 0) {
-        if (!voidElements.has(name) || implied) skipDepth -= voidElements.has(name) ? 0 : 1;
+        // Void elements never opened a level (see onopentag).
+        if (!voidElements.has(name)) skipDepth -= 1;
         return;
       }
       if (name === 'head') inHead = false;
