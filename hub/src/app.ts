@@ -26,6 +26,7 @@ import { chromaProbe, databaseProbe, natsProbe, type DependencyProbe } from './r
 import { healthRoutes } from './routes/health.routes.ts';
 import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
 import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
+import { KnowledgeIngestion } from './knowledge/knowledge-ingestion.ts';
 import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
 import { actionRoutes } from './bot/actions.routes.ts';
 import { botSettingsRoutes } from './bot/bot-settings.routes.ts';
@@ -98,6 +99,17 @@ export interface HubOptions {
    * it, adding a webhook channel registers no webhook (Telegram could not reach the hub).
    */
   webhookBaseUrl?: string;
+  /** The knowledge base's URL imports and background worker. */
+  knowledge?: {
+    /** URL imports may reach loopback and private addresses (`KNOWLEDGE_URL_ALLOW_PRIVATE`; tests). Default false. */
+    allowPrivateUrls?: boolean;
+    /** How long a URL import may take, redirects included (ms, default 15 000). */
+    urlTimeoutMs?: number;
+    /** Run the ingestion worker in this hub (default true; tests turn it off to start their own). */
+    worker?: boolean;
+    /** How often the worker re-queues documents whose queue message was lost (ms, default 60 000). */
+    sweepIntervalMs?: number;
+  };
 }
 
 /** Builds the hub's Fastify app without listening; tests call this and use `app.inject()`. */
@@ -193,18 +205,31 @@ async function registerLiveInbox(
   });
   await app.register(inboxRoutes, { inbox });
   await app.register(cannedResponseRoutes, { orm });
-  await app.register(knowledgeRoutes, { orm, store: new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() }) });
   await app.register(actionRoutes, { orm, bus });
   await app.register(botSettingsRoutes, {
     orm,
     bus,
-    secrets: createSecretBox(deriveKeys(options.secretKey).encryptionKey),
+    secrets: createSecretBox(keys.encryptionKey),
     platformProvider: options.platformAiProvider,
     defaultMonthlyTokens: options.aiMonthlyTokenBudget ?? 2_000_000,
   });
   await app.register(channelRoutes, { orm, webchat: channels, telegram, bus });
   await app.register(whatsAppChannelRoutes, { orm, bus });
   await app.register(telegramWebhookRoutes, { bus, telegram });
+  const store = new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() });
+  const knowledge = options.knowledge ?? {};
+  const ingestion = new KnowledgeIngestion({
+    bus, orm, store, logger: options.logger,
+    ...(knowledge.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: knowledge.sweepIntervalMs }),
+  });
+  await app.register(knowledgeRoutes, {
+    orm, store, ingestion,
+    url: { allowPrivate: knowledge.allowPrivateUrls ?? false, timeoutMs: knowledge.urlTimeoutMs ?? 15_000 },
+  });
+  if (knowledge.worker ?? true) {
+    await ingestion.start();
+    app.addHook('preClose', () => ingestion.stop());
+  }
   await app.register(realtimePlugin, {
     bus,
     orm,

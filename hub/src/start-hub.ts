@@ -56,6 +56,7 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
       ...(config.openaiBaseUrl === undefined ? {} : { platformAiProvider: `openai:${config.openaiModel}` }),
       telegramApiRoot: config.telegramApiRoot,
       ...(config.webhookBaseUrl === undefined ? {} : { webhookBaseUrl: config.webhookBaseUrl }),
+      knowledge: { allowPrivateUrls: config.knowledgeUrlAllowPrivate },
       ...extras,
     });
     const address = await app.listen({ port: config.port, host: config.host });

@@ -288,6 +288,11 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'POST /api/v1/knowledge': { source: `walk-${unique}.md`, format: 'markdown', content: '# Walk\nHello' },
     'DELETE /api/v1/knowledge/:id': undefined,
     'POST /api/v1/knowledge/query': { question: 'hello?' },
+    // A JSON body where multipart is expected: refused (415) before anything is read.
+    'POST /api/v1/knowledge/files': { source: `walk-${unique}.pdf` },
+    // Loopback, refused by the import's address check: the walk never reaches the network.
+    'POST /api/v1/knowledge/url': { url: 'http://127.0.0.1:9/walk' },
+    'POST /api/v1/knowledge/reembed': undefined,
     'GET /api/v1/channels': undefined,
     'POST /api/v1/webhooks/telegram/:id': { update_id: 1 },
     'GET /api/v1/channels/:id/identity-secret': undefined,

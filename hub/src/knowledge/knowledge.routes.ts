@@ -1,22 +1,32 @@
 import { createHash, randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  binaryKnowledgeFormats,
   IdParams,
+  KNOWLEDGE_FILE_MAX_BYTES,
+  KNOWLEDGE_URL_MAX_BYTES,
   KnowledgeDocumentList,
   type KnowledgeDocumentView,
   KnowledgeQueryRequest,
   KnowledgeQueryResult,
+  KnowledgeReembedResult,
   KnowledgeUploadRequest,
   KnowledgeUploadResult,
+  KnowledgeUrlImportRequest,
   type KnowledgeFormat,
+  type KnowledgeStatus,
 } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError, isAppError } from '@switchboard/errors';
-import { chunkText, parseCsvFaq, type KnowledgeStore, type TextChunk } from '@switchboard/knowledge';
+import { extractText, formatOfFile, type KnowledgeStore } from '@switchboard/knowledge';
 import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
 import { principalOf } from '../identity/me.routes.ts';
 import { violatedUniqueConstraint } from '../identity/unique-violation.ts';
+import { chunksOf, type KnowledgeIngestion } from './knowledge-ingestion.ts';
+import { fetchPage, type UrlFetchOptions } from './url-fetcher.ts';
 
 interface DocumentRow {
   id: string;
@@ -25,6 +35,9 @@ interface DocumentRow {
   content_hash: string;
   version: number;
   chunk_count: number;
+  chunks_done: number;
+  status: KnowledgeStatus;
+  failure_reason: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -35,18 +48,28 @@ const view = (row: DocumentRow): KnowledgeDocumentView => ({
   format: row.format,
   version: row.version,
   chunkCount: row.chunk_count,
+  status: row.status,
+  chunksDone: row.chunks_done,
+  ...(row.failure_reason === null ? {} : { failureReason: row.failure_reason }),
   createdAt: new Date(row.created_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
 });
 const tags = ['knowledge'];
-const columns = 'id, source, format, content_hash, version, chunk_count, created_at, updated_at';
+const columns = 'id, source, format, content_hash, version, chunk_count, chunks_done, status, failure_reason, created_at, updated_at';
 
-function chunksOf(format: KnowledgeFormat, content: string): TextChunk[] {
-  const chunks = format === 'csv' ? parseCsvFaq(content) : chunkText(content);
-  if (chunks.length === 0) {
-    throw new AppError('SB_ERR_VALIDATION', { message: 'The document has no text to learn from.', issues: [{ path: '/content', message: 'has no text' }] });
-  }
-  return chunks;
+/** What an upload hands over once its text is extracted: stored, then indexed in the background. */
+interface IncomingDocument {
+  source: string;
+  format: KnowledgeFormat;
+  text: string;
+  byteSize: number;
+}
+
+export interface KnowledgeRoutesOptions {
+  orm: Orm;
+  store: KnowledgeStore;
+  ingestion: KnowledgeIngestion;
+  url: Omit<UrlFetchOptions, 'maxBytes'>;
 }
 
 /** The format is part of the hash: the same bytes read as CSV instead of Markdown are other chunks. */
@@ -68,19 +91,66 @@ function tenantOf(request: Parameters<typeof principalOf>[0]): string {
   return tenantId;
 }
 
+const invalid = (path: string, problem: string) => new AppError('SB_ERR_VALIDATION', { message: `The request is not valid: ${path} ${problem}.`, issues: [{ path, message: problem }] });
+
 /**
- * `/api/v1/knowledge`: the documents the bot answers from. An upload is chunked, embedded and
- * indexed before the request answers (synchronous in this slice; a queue comes with larger files).
+ * `/api/v1/knowledge`: the documents the bot answers from. An upload (JSON text, a multipart
+ * file or a URL) is read and checked at once, stored as `queued` and answered 202; the
+ * knowledge worker chunks, embeds and indexes it in the background, with `knowledge.progress`
+ * events to the tenant's consoles.
  */
-export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ orm: Orm; store: KnowledgeStore }> = async (app, { orm, store }) => {
-  const inTenant = <T>(request: Parameters<typeof principalOf>[0], work: (em: EntityManager, tenantId: string) => Promise<T>) => {
+export const knowledgeRoutes: FastifyPluginAsyncTypebox<KnowledgeRoutesOptions> = async (app, { orm, store, ingestion, url }) => {
+  await app.register(multipart, { limits: { fileSize: KNOWLEDGE_FILE_MAX_BYTES, files: 1, fields: 2, fieldSize: 1_000, parts: 3, headerPairs: 100 } });
+
+  const inTenant = <T>(request: FastifyRequest, work: (em: EntityManager, tenantId: string) => Promise<T>) => {
     const tenantId = tenantOf(request);
     return withTenant(orm.em, tenantId, (em) => work(em, tenantId));
   };
 
+  /** Stores a new version (or leaves an unchanged one alone) and queues it; answers 202, or 200 when unchanged. */
+  const accept = async (request: FastifyRequest, reply: FastifyReply, incoming: IncomingDocument, field: string) => {
+    const { source, format, text, byteSize } = incoming;
+    const hash = contentHash(format, text);
+    const chunkCount = chunksOf(format, text).length;
+    if (chunkCount === 0) throw invalid(field, 'has no text to learn from');
+    try {
+      const result = await inTenant(request, async (em, tenantId) => {
+        const [existing] = await em.execute<DocumentRow[]>(`select ${columns} from knowledge_documents where source = ? for update`, [source]);
+        if (existing && existing.content_hash === hash && existing.status !== 'failed') return { tenantId, document: view(existing), changed: false };
+        const id = existing?.id ?? randomUUID();
+        const version = existing === undefined ? 1 : existing.content_hash === hash ? existing.version : existing.version + 1;
+        const [row] = existing
+          ? await em.execute<DocumentRow[]>(`update knowledge_documents set format = ?, content_hash = ?, content = ?, byte_size = ?, version = ?, chunk_count = ?,
+              chunks_done = 0, status = 'queued', failure_reason = null, updated_at = now() where id = ? returning ${columns}`,
+            [format, hash, text, byteSize, version, chunkCount, id])
+          : await em.execute<DocumentRow[]>(`insert into knowledge_documents (id, tenant_id, source, format, content_hash, content, byte_size, version, chunk_count, status, created_by)
+              values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?) returning ${columns}`,
+            [id, tenantId, source, format, hash, text, byteSize, version, chunkCount, principalOf(request).userId]);
+        if (!row) throw new Error('upsert returned no row');
+        recordAudit(em, auditActorOf(request), {
+          action: existing ? 'knowledge_document.updated' : 'knowledge_document.created',
+          tenantId, targetType: 'knowledge_document', targetId: row.id, metadata: { source, format, version, chunks: chunkCount, bytes: byteSize },
+        });
+        await em.flush();
+        return { tenantId, document: view(row), changed: true };
+      });
+      if (!result.changed) return reply.status(200).send({ document: result.document, changed: false });
+      const { tenantId, document } = result;
+      // After the commit: a worker must find the row. If this publish is lost, the worker's sweep queues the row again.
+      await ingestion.enqueue(tenantId, document.id, document.version, `:${document.updatedAt}`).catch((error: unknown) => request.log.warn({ err: error }, 'knowledge document not queued; the sweep will'));
+      await ingestion.progress(tenantId, { documentId: document.id, version: document.version, status: 'queued', chunksDone: 0, chunksTotal: document.chunkCount });
+      return reply.status(202).send({ document, changed: true });
+    } catch (error) {
+      if (violatedUniqueConstraint(error) !== undefined) {
+        throw new AppError('SB_ERR_CONFLICT', { message: 'Another upload of this source is in progress; try again.', issues: [{ path: '/source', message: 'is being uploaded' }] });
+      }
+      throw error;
+    }
+  };
+
   app.get('/api/v1/knowledge', {
     config: { access: 'knowledge.manage' },
-    schema: { tags, summary: 'Knowledge base documents, by source', response: { 200: KnowledgeDocumentList } },
+    schema: { tags, summary: 'Knowledge base documents, by source, with their ingestion status', response: { 200: KnowledgeDocumentList } },
   }, async (request) => ({
     items: (await inTenant(request, (em) => em.execute<DocumentRow[]>(`select ${columns} from knowledge_documents order by source`))).map(view),
   }));
@@ -89,46 +159,101 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<{ orm: Orm; store: Knowl
     config: { access: 'knowledge.manage' },
     schema: {
       tags,
-      summary: 'Add or replace a document (text, Markdown or question,answer CSV); indexed synchronously before the answer',
+      summary: 'Add or replace a text, Markdown, question,answer CSV or HTML document given as JSON text; indexed in the background (202)',
       body: KnowledgeUploadRequest,
-      response: { 200: KnowledgeUploadResult, 201: KnowledgeUploadResult },
+      response: { 200: KnowledgeUploadResult, 202: KnowledgeUploadResult },
     },
   }, async (request, reply) => {
     const { source, format, content } = request.body;
-    const hash = contentHash(format, content);
-    const chunks = chunksOf(format, content);
+    if ((binaryKnowledgeFormats as readonly string[]).includes(format)) throw invalid('/format', `${format} is a file format: upload it to /api/v1/knowledge/files`);
+    const { text } = await extractText(format, new TextEncoder().encode(content), '/content');
+    return accept(request, reply, { source, format, text, byteSize: Buffer.byteLength(content) }, '/content');
+  });
+
+  app.post('/api/v1/knowledge/files', {
+    config: { access: 'knowledge.manage' },
+    schema: {
+      tags,
+      summary: `Upload a file (multipart field "file", optional field "source" before it): PDF, DOCX, HTML, Markdown, text or CSV, at most ${KNOWLEDGE_FILE_MAX_BYTES} bytes; indexed in the background (202)`,
+      consumes: ['multipart/form-data'],
+      response: { 200: KnowledgeUploadResult, 202: KnowledgeUploadResult },
+    },
+  }, async (request, reply) => {
+    if (!request.isMultipart()) throw new AppError('SB_ERR_UNSUPPORTED_MEDIA_TYPE', { message: 'Send the file as multipart/form-data, in a field named "file".' });
+    let source: string | undefined;
+    let file: { name: string; mediaType: string; bytes: Buffer } | undefined;
     try {
-      const result = await inTenant(request, async (em, tenantId) => {
-        const [existing] = await em.execute<DocumentRow[]>(`select ${columns} from knowledge_documents where source = ? for update`, [source]);
-        if (existing && existing.content_hash === hash) return { document: view(existing), changed: false, created: false };
-        const id = existing?.id ?? randomUUID();
-        const version = (existing?.version ?? 0) + 1;
-        await inStore(() => store.upsertDocument(tenantId, { id, version, source, chunks }));
-        const [row] = existing
-          ? await em.execute<DocumentRow[]>(`update knowledge_documents set format = ?, content_hash = ?, version = ?, chunk_count = ?, updated_at = now() where id = ? returning ${columns}`,
-            [format, hash, version, chunks.length, id])
-          : await em.execute<DocumentRow[]>(`insert into knowledge_documents (id, tenant_id, source, format, content_hash, version, chunk_count, created_by) values (?, ?, ?, ?, ?, ?, ?, ?) returning ${columns}`,
-            [id, tenantId, source, format, hash, version, chunks.length, principalOf(request).userId]);
-        if (!row) throw new Error('upsert returned no row');
-        recordAudit(em, auditActorOf(request), {
-          action: existing ? 'knowledge_document.updated' : 'knowledge_document.created',
-          tenantId, targetType: 'knowledge_document', targetId: row.id, metadata: { source, format, version, chunks: chunks.length },
-        });
-        await em.flush();
-        return { document: view(row), changed: true, created: existing === undefined };
-      });
-      return reply.status(result.created ? 201 : 200).send({ document: result.document, changed: result.changed });
-    } catch (error) {
-      if (violatedUniqueConstraint(error) !== undefined) {
-        throw new AppError('SB_ERR_CONFLICT', { message: 'Another upload of this source is in progress; try again.', issues: [{ path: '/source', message: 'is being uploaded' }] });
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname !== 'source') throw invalid(`/${part.fieldname}`, 'is not a known field (use "source" and "file")');
+          source = String(part.value).trim();
+        } else {
+          if (part.fieldname !== 'file') throw invalid(`/${part.fieldname}`, 'is not a known field (use "source" and "file")');
+          file = { name: part.filename, mediaType: part.mimetype, bytes: await part.toBuffer() };
+        }
       }
-      throw error;
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === 'FST_REQ_FILE_TOO_LARGE') {
+        throw new AppError('SB_ERR_PAYLOAD_TOO_LARGE', { message: `The file is larger than ${KNOWLEDGE_FILE_MAX_BYTES} bytes.`, issues: [{ path: '/file', message: `is larger than ${KNOWLEDGE_FILE_MAX_BYTES} bytes` }], cause: error });
+      }
+      throw new AppError('SB_ERR_VALIDATION', { message: `The upload could not be read: ${error instanceof Error ? error.message : 'bad multipart body'}.`, issues: [{ path: '/file', message: 'could not be read' }], cause: error });
     }
+    if (file === undefined) throw invalid('/file', 'is missing');
+    const name = source === undefined || source === '' ? file.name : source;
+    if (name.length < 1 || name.length > 200) throw invalid('/source', 'must be 1 to 200 characters (or give the file a name)');
+    const format = formatOfFile(file.name, file.mediaType);
+    if (format === undefined) throw invalid('/file', 'is not a format the knowledge base reads (PDF, DOCX, HTML, Markdown, text or CSV)');
+    if (file.bytes.length === 0) throw invalid('/file', 'is empty');
+    const { text } = await extractText(format, file.bytes, '/file');
+    return accept(request, reply, { source: name, format, text, byteSize: file.bytes.length }, '/file');
+  });
+
+  app.post('/api/v1/knowledge/url', {
+    config: { access: 'knowledge.manage' },
+    schema: {
+      tags,
+      summary: `Import a web page (http or https, public addresses, at most ${KNOWLEDGE_URL_MAX_BYTES} bytes); read as HTML with its headings kept, indexed in the background (202)`,
+      body: KnowledgeUrlImportRequest,
+      response: { 200: KnowledgeUploadResult, 202: KnowledgeUploadResult },
+    },
+  }, async (request, reply) => {
+    tenantOf(request);
+    const page = await fetchPage(request.body.url, { ...url, maxBytes: KNOWLEDGE_URL_MAX_BYTES });
+    const mediaType = page.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+    const format: KnowledgeFormat = mediaType === 'text/plain' ? 'text' : mediaType === 'text/markdown' ? 'markdown' : 'html';
+    if (!['', 'text/html', 'application/xhtml+xml', 'text/plain', 'text/markdown'].includes(mediaType)) {
+      throw invalid('/url', `answered ${mediaType}, not a web page (upload files such as PDFs to /api/v1/knowledge/files)`);
+    }
+    const { text } = await extractText(format, page.body, '/url');
+    return accept(request, reply, { source: request.body.source ?? request.body.url, format, text, byteSize: page.body.length }, '/url');
+  });
+
+  app.post('/api/v1/knowledge/reembed', {
+    config: { access: 'knowledge.manage' },
+    schema: { tags, summary: 'Index every document again (after an embedder or model change), in the background (202)', response: { 202: KnowledgeReembedResult } },
+  }, async (request, reply) => {
+    const { tenantId, queued } = await inTenant(request, async (em, tenantId) => {
+      await em.execute(`update knowledge_documents set status = 'failed', chunks_done = 0, failure_reason = 'This document was stored before its text was kept; upload it again.', updated_at = now() where content is null`);
+      const rows = await em.execute<DocumentRow[]>(`update knowledge_documents set status = 'queued', chunks_done = 0, failure_reason = null, updated_at = now() where content is not null returning ${columns}`);
+      // Inside the transaction: if Chroma refuses, the documents keep their status and nothing is queued.
+      await inStore(() => store.dropTenant(tenantId));
+      recordAudit(em, auditActorOf(request), { action: 'knowledge_base.reembedded', tenantId, targetType: 'tenant', targetId: tenantId, metadata: { documents: rows.length } });
+      await em.flush();
+      return { tenantId, queued: rows.map(view) };
+    });
+    const attempt = `:re:${Date.now()}`;
+    for (const document of queued) {
+      await ingestion.enqueue(tenantId, document.id, document.version, attempt).catch((error: unknown) => request.log.warn({ err: error }, 'knowledge document not queued; the sweep will'));
+      await ingestion.progress(tenantId, { documentId: document.id, version: document.version, status: 'queued', chunksDone: 0, chunksTotal: document.chunkCount });
+    }
+    return reply.status(202).send({ queued: queued.length });
   });
 
   app.delete('/api/v1/knowledge/:id', {
     config: { access: 'knowledge.manage' },
-    schema: { tags, summary: 'Delete a document and its indexed chunks', params: IdParams },
+    schema: { tags, summary: 'Delete a document and its indexed chunks, whatever its status', params: IdParams },
   }, async (request, reply) => {
     await inTenant(request, async (em, tenantId) => {
       const [row] = await em.execute<DocumentRow[]>(`delete from knowledge_documents where id = ? returning ${columns}`, [request.params.id]);

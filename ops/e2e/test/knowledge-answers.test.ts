@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnowledgeUploadResult, MessageView } from '@switchboard/contracts';
-import { eventually } from '@switchboard/testing';
+import { eventually, pdfWithText } from '@switchboard/testing';
 import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
 
 // The knowledge base end to end: an owner uploads a document over REST, and the runner's offline
@@ -27,6 +27,13 @@ beforeAll(async () => {
   other = await stack.signUp('kb-other');
   const uploaded = await stack.api<KnowledgeUploadResult>(shop.token, 'POST', '/api/v1/knowledge', { source: 'shipping.md', format: 'markdown', content: shipping });
   documentId = uploaded.document.id;
+  const returns = await stack.uploadFile(shop.token, {
+    name: 'returns-policy.pdf',
+    mediaType: 'application/pdf',
+    bytes: pdfWithText([['Returns'], ['Unworn sneakers can be returned within 45 days for a full refund.']]),
+  });
+  if (returns.statusCode !== 202) throw new Error(`PDF upload answered ${returns.statusCode} ${returns.body}`);
+  await stack.knowledgeSettled(shop.token, 2);
 });
 
 afterAll(async () => {
@@ -53,6 +60,12 @@ describe('answers from the knowledge base', () => {
     expect(reply).toContain('Source: shipping.md');
   });
 
+  it('answers from a fact in an uploaded PDF, citing the PDF', async () => {
+    const reply = await botAnswers(shop, 'can I return sneakers for a refund?');
+    expect(reply).toContain('45 days');
+    expect(reply).toContain('Source: returns-policy.pdf');
+  });
+
   it('says it does not know something the documents do not cover, and offers a person', async () => {
     const reply = await botAnswers(shop, 'do you sell surfboards?');
     expect(reply).toMatch(/don't know/i);
@@ -68,12 +81,13 @@ describe('answers from the knowledge base', () => {
 
   it('re-uploading the same document changes nothing', async () => {
     const again = await stack.api<KnowledgeUploadResult>(shop.token, 'POST', '/api/v1/knowledge', { source: 'shipping.md', format: 'markdown', content: shipping });
-    expect(again).toMatchObject({ changed: false, document: { id: documentId, version: 1 } });
+    expect(again).toMatchObject({ changed: false, document: { id: documentId, version: 1, status: 'ready' } });
   });
 
   it('no longer answers the fact once its document is deleted', async () => {
     await stack.api(shop.token, 'DELETE', `/api/v1/knowledge/${documentId}`);
-    expect(await stack.api<{ items: unknown[] }>(shop.token, 'GET', '/api/v1/knowledge')).toEqual({ items: [] });
+    const { items } = await stack.api<{ items: Array<{ source: string }> }>(shop.token, 'GET', '/api/v1/knowledge');
+    expect(items.map((item) => item.source)).toEqual(['returns-policy.pdf']);
     const reply = await botAnswers(shop, 'how long does delivery to casablanca take?');
     expect(reply).not.toContain('3 working days');
   });

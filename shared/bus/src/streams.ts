@@ -53,6 +53,14 @@ export const streamDefinitions = {
     max_age: 3 * day,
     duplicate_window: 2 * minute,
   },
+  knowledge: {
+    name: 'SB_KNOWLEDGE',
+    subjects: [subjects.all.knowledgeIngest],
+    description: 'Knowledge documents to index, one message per document version, removed once done',
+    retention: RetentionPolicy.Workqueue,
+    max_age: 7 * day,
+    duplicate_window: 2 * minute,
+  },
   parked: {
     name: 'SB_PARKED',
     subjects: [subjects.all.parked],

@@ -182,6 +182,6 @@ describe('bus on a real nats-server', () => {
     await provisionStreams(bus.jsm, Object.values(streamDefinitions));
     const names: string[] = [];
     for await (const name of bus.jsm.streams.names()) names.push(name);
-    expect(names.sort()).toEqual(['SB_DELIVERY', 'SB_EVENTS', 'SB_INBOUND', 'SB_OUTBOUND', 'SB_PARKED']);
+    expect(names.sort()).toEqual(['SB_DELIVERY', 'SB_EVENTS', 'SB_INBOUND', 'SB_KNOWLEDGE', 'SB_OUTBOUND', 'SB_PARKED']);
   });
 });

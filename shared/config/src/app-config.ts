@@ -50,6 +50,8 @@ export interface AppConfig {
   whatsappMaxSessions: number;
   /** This connector node's name in leases and channel status; hostname-pid when unset. */
   connectorNode: string | undefined;
+  /** Knowledge-base URL imports may fetch loopback and private addresses (tests, closed networks). */
+  knowledgeUrlAllowPrivate: boolean;
 }
 
 type Env = Partial<Record<EnvVariableName, string | undefined>> & Record<string, string | undefined>;
@@ -163,6 +165,7 @@ export function loadConfig(env: Env): AppConfig {
     whatsappAuthStore,
     whatsappMaxSessions: integer('WHATSAPP_MAX_SESSIONS', 20, 0, 1_000),
     connectorNode: text('CONNECTOR_NODE')?.slice(0, 200),
+    knowledgeUrlAllowPrivate: boolean('KNOWLEDGE_URL_ALLOW_PRIVATE'),
   };
   if (issues.length > 0) {
     const lines = issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');

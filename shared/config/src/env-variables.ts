@@ -32,6 +32,7 @@ export const envVariables = [
   { name: 'AI_TIMEOUT_MS', description: 'How long one AI answer may take (at most 14000, below the conversation actor\'s 15 s wait) before the offline responder answers instead.', defaultValue: '10000' },
   { name: 'AI_MONTHLY_TOKEN_BUDGET', description: 'Tokens a workspace\'s bot may use per calendar month (UTC) through the LLM provider, unless the platform set the workspace\'s own budget. Past 80 % the owners get one mail; at 100 % the bot answers from the FAQ and knowledge base and offers a person.', defaultValue: '2000000' },
   { name: 'TELEGRAM_API_ROOT', description: 'The Telegram Bot API the bots talk to: Telegram\'s own, or a self-hosted Bot API server (and a local fake in tests).', defaultValue: 'https://api.telegram.org' },
+  { name: 'KNOWLEDGE_URL_ALLOW_PRIVATE', description: 'Set to `true` to let knowledge-base URL imports fetch loopback, private and link-local addresses. Only for tests and closed networks: otherwise an import could read the hub\'s own network.', defaultValue: 'false' },
   { name: 'WIDGET_FILE', description: 'The built storefront chat widget served at `/widget.js` (`npm start` builds it).', defaultValue: 'dist/widget/widget.js' },
   { name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long a graceful shutdown may take before the process exits anyway.', defaultValue: '10000' },
   { name: 'SKIP_DASHBOARD_BUILD', description: 'Set to `true` to make `npm start` serve the console already in `DASHBOARD_DIR` instead of building it first.', defaultValue: 'false' },

@@ -8,6 +8,7 @@ import {
   HandoffRequested,
 } from './conversation.ts';
 import type { EnvelopeOf } from './envelope.ts';
+import { KnowledgeIngestJob, KnowledgeProgress } from './knowledge.ts';
 import { ChatRoute, DeliveryReport, InboundMessage, MessageView, OutboundMessage } from './message.ts';
 
 const MessageEvent = Type.Object({ message: MessageView, route: Type.Optional(ChatRoute) }, { additionalProperties: false });
@@ -34,6 +35,8 @@ export const busMessages = {
   'action.proposed': ActionChanged,
   'action.confirmed': ActionChanged,
   'action.rejected': ActionChanged,
+  'knowledge.ingest': KnowledgeIngestJob,
+  'knowledge.progress': KnowledgeProgress,
 } as const;
 
 export type BusMessageType = keyof typeof busMessages;
@@ -57,6 +60,7 @@ export const domainEventTypes = [
   'action.proposed',
   'action.confirmed',
   'action.rejected',
+  'knowledge.progress',
 ] as const satisfies readonly BusMessageType[];
 export type DomainEventType = (typeof domainEventTypes)[number];
 

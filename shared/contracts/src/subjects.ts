@@ -11,6 +11,7 @@ import { domainEventTypes, type BusMessageType, type DomainEventType } from './b
  *  sb.parked.<original subject>       payloads a consumer refused, with the reason in headers
  *  sb.req.<service>.<tenant>          core request/reply queries (e.g. the AI actor)
  *  sb.live.<tenant>                   transient signals between hubs: typing, presence (core NATS)
+ *  sb.kb.<tenant>                     knowledge documents to index (work queue, JetStream)
  */
 export const subjects = {
   inbound: (tenantId: string, channelId: string) => `sb.in.${token(tenantId)}.${token(channelId)}`,
@@ -22,6 +23,8 @@ export const subjects = {
   request: (service: string, tenantId: string) => `sb.req.${token(service)}.${token(tenantId)}`,
   /** Transient signals (typing, presence) every hub relays to its sockets; lost if nobody listens. */
   live: (tenantId: string) => `sb.live.${token(tenantId)}`,
+  /** Knowledge-base documents waiting to be chunked, embedded and stored. */
+  knowledgeIngest: (tenantId: string) => `sb.kb.${token(tenantId)}`,
   /** Wildcards for consumers and stream definitions. */
   all: {
     live: 'sb.live.*',
@@ -30,6 +33,7 @@ export const subjects = {
     delivery: 'sb.dlv.>',
     events: 'sb.evt.>',
     parked: 'sb.parked.>',
+    knowledgeIngest: 'sb.kb.*',
     eventsOfTenant: (tenantId: string) => `sb.evt.${token(tenantId)}.>`,
     requests: (service: string) => `sb.req.${token(service)}.*`,
   },
@@ -44,6 +48,8 @@ export function subjectOf(type: BusMessageType, tenantId: string, channelId?: st
       return subjects.outbound(tenantId, required(channelId, type));
     case 'delivery.reported':
       return subjects.delivery(tenantId, required(channelId, type));
+    case 'knowledge.ingest':
+      return subjects.knowledgeIngest(tenantId);
     default:
       return subjects.event(tenantId, type);
   }

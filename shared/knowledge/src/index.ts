@@ -9,7 +9,10 @@ export {
   type KnowledgeHit,
   type KnowledgeStoreOptions,
   type QueryOptions,
+  type UpsertOptions,
 } from './knowledge-store.ts';
+export { extractText, formatOfFile, type ExtractedText } from './document-extractor.ts';
+export { htmlToMarkdown } from './html-to-markdown.ts';
 export { normalizeForMatching } from './text-normalizer.ts';
 
 /**

@@ -33,6 +33,13 @@ export interface QueryOptions {
   minScore?: number;
 }
 
+export interface UpsertOptions {
+  /** Chunks embedded and written per round trip (default 32); progress is reported after each. */
+  batchSize?: number;
+  /** Called after each batch with the chunks stored so far and the total. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
 export interface KnowledgeStoreOptions {
   /** Chroma's base URL, e.g. `http://127.0.0.1:8000`. */
   url: string;
@@ -84,22 +91,27 @@ export class KnowledgeStore {
    * replaces the stored one (new chunks are written before the old ones are deleted, so a query
    * meanwhile finds one or the other, never neither). Resolves to whether anything changed.
    */
-  async upsertDocument(tenantId: string, doc: KnowledgeDocument): Promise<{ changed: boolean; chunks: number }> {
+  async upsertDocument(tenantId: string, doc: KnowledgeDocument, options: UpsertOptions = {}): Promise<{ changed: boolean; chunks: number }> {
     validateDocument(doc);
+    const batchSize = options.batchSize ?? 32;
     const collection = await this.collection(tenantId);
     const stored = await collection.get({ where: { documentId: doc.id }, include: ['metadatas'] });
     const ids = doc.chunks.map((chunk) => chunkId(doc, chunk.index));
     const storedIds = new Set(stored.ids);
     const sameVersion = stored.metadatas.every((meta) => meta?.['documentVersion'] === doc.version);
-    if (sameVersion && storedIds.size === ids.length && ids.every((id) => storedIds.has(id))) return { changed: false, chunks: ids.length };
+    if (sameVersion && storedIds.size === ids.length && ids.every((id) => storedIds.has(id))) {
+      await options.onProgress?.(ids.length, ids.length);
+      return { changed: false, chunks: ids.length };
+    }
 
-    if (doc.chunks.length > 0) {
-      const embeddings = await this.embedder.embed(doc.chunks.map(embeddingText));
+    for (let from = 0; from < doc.chunks.length; from += batchSize) {
+      const batch = doc.chunks.slice(from, from + batchSize);
+      const embeddings = await this.embedder.embed(batch.map(embeddingText));
       await collection.upsert({
-        ids,
+        ids: ids.slice(from, from + batch.length),
         embeddings,
-        documents: doc.chunks.map((chunk) => chunk.text),
-        metadatas: doc.chunks.map((chunk): Metadata => ({
+        documents: batch.map((chunk) => chunk.text),
+        metadatas: batch.map((chunk): Metadata => ({
           documentId: doc.id,
           documentVersion: doc.version,
           source: doc.source,
@@ -109,16 +121,19 @@ export class KnowledgeStore {
           end: chunk.end,
         })),
       });
+      await options.onProgress?.(from + batch.length, ids.length);
     }
-    const stale = stored.ids.filter((id) => !ids.includes(id));
+    const wanted = new Set(ids);
+    const stale = stored.ids.filter((id) => !wanted.has(id));
     if (stale.length > 0) await collection.delete({ ids: stale });
     return { changed: true, chunks: ids.length };
   }
 
-  /** Removes every chunk of the document, whatever its version. */
-  async deleteDocument(tenantId: string, documentId: string): Promise<void> {
+  /** Removes every chunk of the document, or only those of one version of it. */
+  async deleteDocument(tenantId: string, documentId: string, version?: number): Promise<void> {
     const collection = await this.existingCollection(tenantId);
-    if (collection) await collection.delete({ where: { documentId } });
+    if (!collection) return;
+    await collection.delete({ where: version === undefined ? { documentId } : { $and: [{ documentId }, { documentVersion: version }] } });
   }
 
   /** How many chunks the tenant's knowledge base holds, optionally for one document. */
@@ -136,11 +151,30 @@ export class KnowledgeStore {
     if (!Number.isInteger(topK) || topK < 1 || topK > 100) {
       throw new AppError('SB_ERR_VALIDATION', { message: 'topK must be an integer from 1 to 100.', issues: [{ path: '/topK', message: 'must be 1..100' }] });
     }
-    const collection = await this.existingCollection(tenantId);
-    if (!collection) return [];
     const [embedding] = await this.embedder.embed([question]);
     if (!embedding) return [];
-    const result = await collection.query({ queryEmbeddings: [embedding], nResults: topK, include: ['documents', 'metadatas', 'distances'] });
+    const search = async () => {
+      const collection = await this.existingCollection(tenantId);
+      return collection?.query({ queryEmbeddings: [embedding], nResults: topK, include: ['documents', 'metadatas', 'distances'] });
+    };
+    let result: Awaited<ReturnType<typeof search>>;
+    try {
+      result = await search();
+    } catch (error) {
+      // A collection just created (by a re-embed or a first upload) has no index on disk until
+      // its first vectors land; Chroma then refuses to search it rather than find nothing.
+      if (isIndexNotBuilt(error)) return [];
+      // The collection was dropped (a re-embed) after it was looked up: look it up once more.
+      if (!isNotFound(error)) throw error;
+      this.lookups.delete(collectionNameFor(tenantId));
+      try {
+        result = await search();
+      } catch (again) {
+        if (isIndexNotBuilt(again) || isNotFound(again)) return [];
+        throw again;
+      }
+    }
+    if (!result) return [];
     const hits: KnowledgeHit[] = [];
     for (const row of result.rows()[0] ?? []) {
       const meta = row.metadata;
@@ -230,6 +264,10 @@ function validateDocument(doc: KnowledgeDocument): void {
   if (issues.length > 0) {
     throw new AppError('SB_ERR_VALIDATION', { message: `The document is not valid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`, issues });
   }
+}
+
+function isIndexNotBuilt(error: unknown): boolean {
+  return error instanceof Error && /hnsw segment reader: Nothing found on disk/i.test(error.message);
 }
 
 function isNotFound(error: unknown): boolean {

@@ -18,3 +18,4 @@ export {
   type FakeTelegramFailure,
   type FakeTelegramServer,
 } from './fake-telegram-server.ts';
+export { docxWithBlocks, pdfWithText } from './fixture-documents.ts';

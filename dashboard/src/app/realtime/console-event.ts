@@ -35,6 +35,7 @@ export const consoleEventNames = [
   'action.proposed',
   'action.confirmed',
   'action.rejected',
+  'knowledge.progress',
 ] as const satisfies readonly ConsoleEvent[];
 
 type MissingEvents = Exclude<ConsoleEvent, (typeof consoleEventNames)[number]>;

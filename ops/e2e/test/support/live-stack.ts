@@ -8,13 +8,13 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
 import { startAiService, startDeliveryPipeline, startInboundPipeline, tenantSettingsSource, type InboundPipeline } from '@switchboard/actors';
 import { connectBus, type Bus, type ConsumerHandle } from '@switchboard/bus';
-import type { AuthenticatedSession, ChannelList, WidgetAuth } from '@switchboard/contracts';
+import type { AuthenticatedSession, ChannelList, KnowledgeDocumentList, KnowledgeDocumentView, WidgetAuth } from '@switchboard/contracts';
 import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase, startNatsServer, type RunningNatsServer } from '@switchboard/dev';
 import { build, type HubOptions } from '@switchboard/hub';
 import { createMailer, type Mailer } from '@switchboard/mail';
 import { deriveKeys, hashPassword } from '@switchboard/security';
-import { testLogger, testSecretKey } from '@switchboard/testing';
+import { eventually, testLogger, testSecretKey } from '@switchboard/testing';
 
 export const password = 'correct horse battery staple';
 
@@ -141,6 +141,22 @@ export class LiveStack {
     const response = await this.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
     if (response.statusCode >= 300) throw Object.assign(new Error(`${method} ${url}: ${response.statusCode} ${response.body}`), { statusCode: response.statusCode, body: response.body });
     return (response.body === '' ? undefined : response.json()) as T;
+  }
+
+  /** Uploads a file to the knowledge base as multipart/form-data; the raw response, whatever its status. */
+  async uploadFile(token: string, file: { name: string; bytes: Uint8Array; mediaType?: string }, source?: string) {
+    const form = new FormData();
+    if (source !== undefined) form.append('source', source);
+    form.append('file', new Blob([file.bytes], { type: file.mediaType ?? 'application/octet-stream' }), file.name);
+    return this.app.inject({ method: 'POST', url: '/api/v1/knowledge/files', headers: { authorization: `Bearer ${token}` }, payload: form });
+  }
+
+  /** Waits until the background worker has indexed every document of the workspace, and returns them. */
+  async knowledgeSettled(token: string, count: number): Promise<KnowledgeDocumentView[]> {
+    return eventually(async () => {
+      const { items } = await this.api<KnowledgeDocumentList>(token, 'GET', '/api/v1/knowledge');
+      return items.length === count && items.every((item) => item.status === 'ready' || item.status === 'failed') && items;
+    }, `${count} knowledge documents ready`, { timeoutMs: 30_000 });
   }
 
   /** A console socket signed in with `token`, connected. */

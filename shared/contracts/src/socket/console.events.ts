@@ -7,6 +7,7 @@ import {
 } from '../conversation.ts';
 import { ActionChanged } from '../ai.ts';
 import { ChannelQr, ChannelStatusChanged } from '../channel-events.ts';
+import { KnowledgeProgress } from '../knowledge.ts';
 import { MessageView } from '../message.ts';
 import { MESSAGE_TEXT_MAX, Timestamp, Uuid } from '../primitives.ts';
 
@@ -86,6 +87,7 @@ export const consoleEvents = {
   'action.proposed': ActionChanged,
   'action.confirmed': ActionChanged,
   'action.rejected': ActionChanged,
+  'knowledge.progress': KnowledgeProgress,
 } as const;
 export type ConsoleEvent = keyof typeof consoleEvents;
 export type ConsoleEventData<Kind extends ConsoleEvent> = Static<(typeof consoleEvents)[Kind]>;
