@@ -207,7 +207,10 @@ describe('identity in the console', () => {
       await page.getByTestId('nav-team').click();
       await page.getByTestId('team-table').getByTestId(`member-${email}`).waitFor();
       expect(new URL(page.url()).pathname).toBe('/team');
-      expect(refreshes).toEqual([200]);
+      // At least one refresh, every one of them accepted. The new token lives 1 s too, so on a
+      // loaded machine the page's next calls may need another refresh: that is the same behaviour.
+      expect(refreshes.length).toBeGreaterThan(0);
+      expect(refreshes.every((status) => status === 200)).toBe(true);
       expect(errors).toEqual([]);
       await context.close();
     } finally {
