@@ -4,6 +4,7 @@ import { requestReply, type Bus } from '@switchboard/bus';
 import {
   ChannelCommandReply,
   ChannelCommandRequest,
+  checkSchema,
   ChannelList,
   CreateWhatsAppChannelRequest,
   subjects,
@@ -68,6 +69,23 @@ export interface ChannelRoutesOptions {
 const CreateChannelRequest = Type.Union([CreateTelegramChannelRequest, CreateWhatsAppChannelRequest]);
 
 /**
+ * Checks the body against its own type's schema before the union is: the union's errors would
+ * name every branch's fields (a bad Telegram token also reported as "not a WhatsApp field").
+ */
+async function checkChannelBody(request: { body: unknown }): Promise<void> {
+  const type = (request.body as { type?: unknown } | null)?.type;
+  const schema = type === 'telegram' ? CreateTelegramChannelRequest : type === 'whatsapp' ? CreateWhatsAppChannelRequest : undefined;
+  if (schema === undefined) {
+    throw new AppError('SB_ERR_VALIDATION', { message: 'type: must be "telegram" or "whatsapp"', issues: [{ path: 'body/type', message: 'must be "telegram" or "whatsapp"' }] });
+  }
+  const check = checkSchema(schema, request.body);
+  if (!check.ok) {
+    const issues = check.issues.map((issue) => ({ path: `body${issue.path}`, message: issue.message }));
+    throw new AppError('SB_ERR_VALIDATION', { message: issues.map((issue) => `${issue.path.slice(5)}: ${issue.message}`).join('; '), issues });
+  }
+}
+
+/**
  * `/api/v1/channels` (a tenant's channels; the webchat one with its public key and, for admins,
  * its identity secret; adding a Telegram bot), `/api/v1/conversation-settings` (handoff and inactivity rules, bot
  * messages, FAQ) and the widget's public `GET /api/v1/widget/:key/config`.
@@ -87,6 +105,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
 
   app.post('/api/v1/channels', {
     config: { access: 'channel.manage' },
+    preValidation: checkChannelBody,
     schema: {
       tags: ['channels'],
       summary: 'Add a channel: a Telegram bot (its token checked with getMe, stored encrypted, never returned; in webhook mode with PUBLIC_URL set, the webhook is registered) or a WhatsApp number (its session starts and its QR shows in the console)',
