@@ -7,6 +7,8 @@ export interface ChatViewState {
   entries: readonly LogEntry[];
   /** null: nobody is typing; '' when no name is known. */
   typing: string | null;
+  /** The bot's reply as it is being written, or null. */
+  streaming: string | null;
   unavailable: boolean;
   connection: 'idle' | 'connecting' | 'online' | 'reconnecting' | 'unavailable';
   agentName: string | undefined;
@@ -101,6 +103,8 @@ export class ChatPanelView {
   private readonly scroller: HTMLDivElement;
   private readonly list: HTMLDivElement;
   private readonly typing: HTMLParagraphElement;
+  private readonly streaming: HTMLDivElement;
+  private readonly streamingText: HTMLDivElement;
   private readonly input: HTMLTextAreaElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly rows = new Map<string, { signature: string; element: HTMLElement }>();
@@ -118,7 +122,10 @@ export class ChatPanelView {
     this.unavailable = h('p', { class: 'sb-unavailable', 'data-testid': 'sb-unavailable', role: 'status', hidden: '' }, 'Chat is unavailable right now');
     this.list = h('div', { class: 'sb-list', 'aria-live': 'polite', 'aria-relevant': 'additions', role: 'log', 'aria-label': 'Messages' });
     const welcome = h('div', { class: 'sb-row sb-bot', 'data-testid': 'sb-welcome' }, h('div', { class: 'sb-bubble', dir: 'auto' }, options.welcomeMessage));
-    this.scroller = h('div', { class: 'sb-messages' }, ...(options.welcomeMessage ? [welcome] : []), this.list);
+    // The reply being written is not announced word by word; the stored message is, once.
+    this.streamingText = h('div', { class: 'sb-bubble', dir: 'auto' });
+    this.streaming = h('div', { class: 'sb-row sb-bot sb-streaming', 'data-testid': 'sb-streaming', 'aria-hidden': 'true', hidden: '' }, this.streamingText);
+    this.scroller = h('div', { class: 'sb-messages' }, ...(options.welcomeMessage ? [welcome] : []), this.list, this.streaming);
     this.typing = h('p', { class: 'sb-typing', 'data-testid': 'sb-typing', 'aria-live': 'polite', hidden: '' });
     this.input = h('textarea', { class: 'sb-input', 'data-testid': 'sb-input', dir: 'auto', rows: '1', maxlength: '4096', 'aria-label': 'Message', placeholder: 'Write a message…' });
     this.sendButton = h('button', { type: 'submit', class: 'sb-send', 'data-testid': 'sb-send', 'aria-label': 'Send message' }, icon('send'));
@@ -200,7 +207,9 @@ export class ChatPanelView {
     this.unavailable.hidden = !state.unavailable;
     this.input.disabled = state.unavailable;
     this.sendButton.disabled = state.unavailable;
-    const typingName = state.typing;
+    this.streaming.hidden = state.streaming === null;
+    this.streamingText.textContent = state.streaming ?? '';
+    const typingName = state.streaming === null ? state.typing : null;
     this.typing.hidden = typingName === null;
     this.typing.textContent = typingName ? `${typingName} is typing…` : 'Typing…';
     this.subtitle.textContent = subtitleFor(state);

@@ -45,6 +45,8 @@ export class ChatSession {
   agentName: string | undefined;
   /** Who is typing: null for nobody, '' when the hub named no one (the bot). */
   typing: string | null = null;
+  /** The bot's reply as it is being written; null when none is. */
+  streaming: string | null = null;
   readonly typingSignal = new TypingSignal((typing) => this.signalTyping(typing));
   private socket: Socket<ServerEvents, ClientCommands> | undefined;
   private readonly listeners = new Set<() => void>();
@@ -82,6 +84,7 @@ export class ChatSession {
     this.options.log.clear();
     this.agentName = undefined;
     this.typing = null;
+    this.streaming = null;
     if (this.connection !== 'unavailable') this.connection = 'idle';
     if (wasConnected) this.connect();
     else this.changed();
@@ -170,6 +173,7 @@ export class ChatSession {
       const added = log.upsert([message]);
       if (added.some((item) => item.author.kind !== 'customer')) {
         this.typing = null;
+        this.streaming = null;
         this.options.onIncoming();
       }
       this.changed();
@@ -185,6 +189,11 @@ export class ChatSession {
         this.typing = null;
         this.changed();
       }, typingExpiryMs);
+      this.changed();
+    });
+    socket.on('reply.streaming', ({ text }) => {
+      // Shown until the stored message arrives (`done` only ends the stream, not the wait).
+      if (text !== '') this.streaming = text;
       this.changed();
     });
     socket.on('typing.stopped', () => {

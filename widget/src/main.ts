@@ -70,6 +70,7 @@ async function start(script: HTMLScriptElement | null): Promise<void> {
   const render = (): void => view.render({
     entries: log.entries(),
     typing: session.typing,
+    streaming: session.streaming,
     unavailable: session.connection === 'unavailable',
     connection: session.connection,
     agentName: session.agentName,

@@ -69,6 +69,7 @@ button:focus-visible, textarea:focus-visible, a:focus-visible { outline: 3px sol
 .sb-failed .sb-meta { color: #b91c1c; }
 .sb-retry { border: 0; background: none; padding: 0; color: #1d4ed8; text-decoration: underline; font-size: 11px; }
 .sb-attachment { display: block; margin-top: 4px; }
+.sb-streaming .sb-bubble::after { content: '▍'; margin-left: 1px; opacity: .6; }
 .sb-typing { margin: 0; padding: 4px 16px 6px; font-size: 12px; color: #6b7280; background: #f9fafb; font-style: italic; }
 .sb-composer { display: flex; align-items: flex-end; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; background: #fff; }
 .sb-input {

@@ -1,12 +1,12 @@
 import type { Bus, ConsumerHandle } from '@switchboard/bus';
-import { AiAnswer, AiRequest, subjects } from '@switchboard/contracts';
+import { AiAnswer, AiRequest, subjects, type LiveSignal } from '@switchboard/contracts';
 import { AppError } from '@switchboard/errors';
 import { dontKnowThreshold, type KnowledgeHit, type KnowledgeStore } from '@switchboard/knowledge';
 import type { Logger } from 'pino';
 import { detectHandoffRequest } from '../conversation/handoff-detector.ts';
 import { fallbackAnswer, respondFromSettings, type ResponderSettings } from './first-responder.ts';
 import { answerFromKnowledge } from './knowledge-answer.ts';
-import { guardReply } from './guardrails.ts';
+import { guardReply, withheldReply } from './guardrails.ts';
 import { answerWithProvider, DEFAULT_MAX_ANSWER_TOKENS } from './providers/ai-answer.parser.ts';
 import type { LlmProvider, TokenUsage } from './providers/llm-provider.ts';
 import { ConversationRateLimit } from './quota/conversation-rate-limit.ts';
@@ -50,6 +50,48 @@ export function systemPromptFor(settings: ResponderSettings, knowledge: readonly
       `<knowledge>\n${passages}\n</knowledge>`,
     ]),
   ].join('\n\n');
+}
+
+/** At most one streamed update per this many ms per reply (the last one always goes). */
+const streamIntervalMs = 40;
+
+/**
+ * The reply as the model writes it, to the conversation's consoles and the customer's widget on
+ * `sb.live.<tenant>`: the text so far, guarded like the final reply (secrets redacted; a reply
+ * that would be withheld stops streaming), at most every 40 ms, then `done`.
+ */
+function replyStream(bus: Bus, request: AiRequest, systemPrompt: string, settings: ResponderSettings) {
+  let last = 0;
+  let stopped = false;
+  let latest: string | undefined;
+  let sent = false;
+  const publish = (text: string, done: boolean) => {
+    sent = true;
+    bus.publishTransient(subjects.live(request.tenantId), {
+      kind: 'reply', conversationId: request.conversationId, replyTo: request.messageId, text, done,
+      ...(request.route ? { route: request.route } : {}),
+    } satisfies LiveSignal);
+  };
+  return {
+    delta: (replySoFar: string) => {
+      if (stopped) return;
+      const guarded = guardReply(replySoFar, { systemPrompt, blockedPatterns: settings.blockedPatterns });
+      if (guarded === withheldReply) {
+        stopped = true;
+        publish('', true);
+        return;
+      }
+      latest = guarded;
+      if (Date.now() - last < streamIntervalMs) return;
+      last = Date.now();
+      publish(guarded, false);
+    },
+    end: () => {
+      if (stopped || (!sent && latest === undefined)) return;
+      stopped = true;
+      publish(latest ?? '', true);
+    },
+  };
 }
 
 const sourceOf = (hit: KnowledgeHit) => `Source: ${hit.source}${hit.title === null ? '' : ` — ${hit.title}`}`;
@@ -116,17 +158,25 @@ export function startAiActor(bus: Bus, settingsFor: ResponderSettingsSource, opt
     const [providerName = model.id, modelName = model.id] = model.id.split(/:(.*)/s);
     const usage = { tokensIn: 0, tokensOut: 0 };
     const started = performance.now();
+    const stream = replyStream(bus, request, systemPrompt, settings);
+    // The whole answer is bounded, however long a stream goes on (its chunks are bounded one by one).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new AppError('SB_ERR_DEPENDENCY_DOWN', { message: 'the AI provider did not finish its answer in time' })), options.timeoutMs ?? 14_000);
     try {
       const answer = await answerWithProvider(model, request, systemPrompt, {
+        signal: deadline.signal,
         handoffReply: settings.handoffMessage,
         ...(settings.persona === undefined ? {} : { temperature: settings.persona.temperature }),
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        onReplyDelta: stream.delta,
         onUsage: (reported: TokenUsage | null) => {
           // A server that does not count (some self-hosted ones) is charged the estimate.
           usage.tokensIn += reported?.promptTokens ?? estimateTokens(prompt);
           usage.tokensOut += reported?.completionTokens ?? DEFAULT_MAX_ANSWER_TOKENS;
         },
       });
+      clearTimeout(timer);
+      stream.end();
       if (reservation !== undefined) {
         await budget?.settle(reservation, { conversationId: request.conversationId, provider: providerName, model: modelName, ...usage, latencyMs: performance.now() - started });
       }
@@ -138,6 +188,8 @@ export function startAiActor(bus: Bus, settingsFor: ResponderSettingsSource, opt
         actions: allowed === undefined ? answer.actions : answer.actions.filter((action) => allowed.includes(action.kind)),
       };
     } catch (error) {
+      clearTimeout(timer);
+      stream.end();
       if (reservation !== undefined) {
         await budget?.release(reservation, { conversationId: request.conversationId, provider: providerName, model: modelName, latencyMs: performance.now() - started })
           .catch((releaseError: unknown) => logger?.error({ err: releaseError, tenantId: request.tenantId }, 'a token reservation could not be released'));

@@ -5,6 +5,7 @@ import {
   AiRequest,
   subjects,
   type BusEnvelope,
+  type ChatRoute,
   type ChannelType,
   type ConversationCommandReply,
   type ConversationCommandRequest,
@@ -94,19 +95,28 @@ function refusal(command: ConversationCommandRequest, status: string, assignedAg
 export class ConversationRuntime {
   readonly host: ActorHost<typeof conversationMachine>;
   private readonly log: Logger;
+  /** Customer message → where its customer is, until the AI is asked to answer it. */
+  private readonly routes = new Map<string, ChatRoute>();
 
   constructor(private readonly options: ConversationRuntimeOptions) {
     const { bus, orm } = options;
     this.log = options.logger.child({ component: 'conversations' });
-    const askAi = fromPromise<AiAnswer, AskAiInput>(async ({ input }) =>
-      bus.request(subjects.request('ai', input.tenantId), { request: AiRequest, response: AiAnswer }, {
+    const askAi = fromPromise<AiAnswer, AskAiInput>(async ({ input }) => {
+      // Where the customer is, so the streamed reply reaches their widget (unknown for an answer
+      // resumed after a restart: then only the consoles see it stream).
+      const routeKey = `${input.tenantId}:${input.messageId}`;
+      const route = this.routes.get(routeKey);
+      this.routes.delete(routeKey);
+      return bus.request(subjects.request('ai', input.tenantId), { request: AiRequest, response: AiAnswer }, {
         tenantId: input.tenantId,
         conversationId: input.conversationId,
         messageId: input.messageId,
         text: input.text,
         history: [],
         isFirstMessage: input.isFirstMessage,
-      }, { timeoutMs: 15_000 }));
+        ...(route ? { route } : {}),
+      }, { timeoutMs: 15_000 });
+    });
     this.host = new ActorHost({
       machine: conversationMachine.provide({ actors: { askAi } }),
       ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
@@ -127,6 +137,9 @@ export class ConversationRuntime {
   async handleInbound(envelope: BusEnvelope<'inbound.message'>): Promise<void> {
     const inbound = envelope.data;
     const { tenantId } = envelope;
+    this.routes.set(`${tenantId}:${inbound.externalMessageId}`, { channelId: inbound.channelId, externalChatId: inbound.externalChatId });
+    // Messages the bot never answers (an agent holds the chat) leave their route behind: bounded.
+    if (this.routes.size > 10_000) this.routes.delete(this.routes.keys().next().value ?? '');
     try {
       const { stored, emitted } = await this.host.dispatch(
         keyOf(tenantId, inbound.channelId, inbound.externalChatId),

@@ -6,9 +6,12 @@ import type { Logger } from 'pino';
 
 type TypingSignal = Extract<LiveSignal, { kind: 'typing' }>;
 type PresenceSignal = Extract<LiveSignal, { kind: 'presence' }>;
+export type ReplySignal = Extract<LiveSignal, { kind: 'reply' }>;
 
 export interface LiveSignalSinks {
   typing(tenantId: string, signal: TypingSignal): void;
+  /** The bot's reply streaming, from the runner's AI actor. */
+  reply(tenantId: string, signal: ReplySignal): void;
   presence(tenantId: string, presence: PresenceView): void;
 }
 
@@ -53,6 +56,7 @@ export class LiveSignals {
         const check = checkSchema(LiveSignal, parsed);
         if (!check.ok || tenantId === undefined) continue;
         if (check.value.kind === 'typing') this.sinks.typing(tenantId, check.value);
+        else if (check.value.kind === 'reply') this.sinks.reply(tenantId, check.value);
         else this.applyPresence(tenantId, check.value);
       }
     })().catch((error: unknown) => this.logger.warn({ err: error }, 'live signals stopped'));

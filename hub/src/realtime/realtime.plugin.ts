@@ -96,6 +96,11 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
       }
     },
     presence: (tenantId, presence) => consoleNs.local.to(consoleRooms.tenant(tenantId)).emit('presence.updated', frame(undefined, presence.lastSeenAt, presence)),
+    reply: (tenantId, signal) => {
+      const { conversationId, replyTo, text, done } = signal;
+      consoleNs.local.to(consoleRooms.tenant(tenantId)).emit('reply.streaming', frame(undefined, new Date().toISOString(), { conversationId, replyTo, text, done }));
+      if (signal.route) widgetNs.local.to(visitorRoom(signal.route.channelId, signal.route.externalChatId)).emit('reply.streaming', { text, done });
+    },
   }, log);
 
   attachConsoleNamespace(consoleNs, {

@@ -130,6 +130,36 @@ describe("a workspace's own AI provider", () => {
     expect(theirs.days).toEqual([]);
   });
 
+  it('streams the reply to the widget and the console as the model writes it, then stores it once', async () => {
+    const full = 'Our green tea ships tomorrow morning from Casablanca, with free gift wrapping.';
+    server.enqueue({ ...modelSays(full), fragments: 12 });
+    const agentConsole = await stack.console(shop.token);
+    const onConsole = record(agentConsole, ['reply.streaming']);
+    const widget = await stack.visitor({ key: shop.widgetKey, visitorId: `v_${randomUUID().replaceAll('-', '')}` });
+    const onWidget = record(widget, ['reply.streaming', 'message.created']);
+    await command(widget, 'message.send', { text: 'When does green tea ship?', clientId: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}` });
+    const stored = await eventually(
+      () => onWidget.filter((event) => event.name === 'message.created').map((event) => (event.payload as { message: MessageView }).message).find((message) => message.author.kind === 'bot'),
+      "the bot's stored reply",
+    );
+    expect(stored.text).toBe(full);
+    const widgetStream = onWidget.filter((event) => event.name === 'reply.streaming').map((event) => event.payload as { text: string; done: boolean });
+    // The first words went out before the model had finished; the last update is the whole reply.
+    expect(widgetStream.length).toBeGreaterThanOrEqual(2);
+    expect(widgetStream[0]?.done).toBe(false);
+    expect(full.startsWith(widgetStream[0]?.text ?? 'x')).toBe(true);
+    expect((widgetStream[0]?.text ?? '').length).toBeLessThan(full.length);
+    expect(widgetStream.at(-1)).toEqual({ text: full, done: true });
+    const consoleStream = await eventually(() => {
+      const events = onConsole.map((event) => (event.payload as { data: { conversationId: string; text: string; done: boolean } }).data);
+      return events.some((event) => event.done) ? events : undefined;
+    }, 'the stream on the console');
+    expect(consoleStream.every((event) => event.conversationId === stored.conversationId)).toBe(true);
+    expect(consoleStream.at(-1)).toMatchObject({ text: full, done: true });
+    widget.disconnect();
+    agentConsole.disconnect();
+  });
+
   it("leaves other workspaces on their own provider", async () => {
     const reply = await widgetAsks(other, 'When does green tea ship?');
     expect(reply.text).not.toContain('gift wrapping');

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { ChatRoute } from './message.ts';
 import { MESSAGE_TEXT_MAX, Timestamp, Uuid } from './primitives.ts';
 
 export const aiIntents = ['reply', 'task', 'handoff'] as const;
@@ -34,6 +35,8 @@ export const AiRequest = Type.Object(
     locale: Type.Optional(Type.String({ maxLength: 35 })),
     /** True on the first customer message of the conversation, so the answer may greet. */
     isFirstMessage: Type.Boolean(),
+    /** Where the customer is, so a streamed reply reaches their widget as it is written. */
+    route: Type.Optional(ChatRoute),
   },
   { additionalProperties: false },
 );

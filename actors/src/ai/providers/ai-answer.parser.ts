@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { AiAnswer, checkSchema, describeIssues, type AiRequest, type ConversationTurn, type SchemaIssue } from '@switchboard/contracts';
-import type { CallOptions, ChatMessage, LlmProvider, ResponseFormat, TokenUsage } from './llm-provider.ts';
+import type { CallOptions, ChatMessage, ChatRequest, ChatResult, LlmProvider, ResponseFormat, TokenUsage } from './llm-provider.ts';
+import { partialReply } from './partial-reply.ts';
 
 const { source: _source, ...draftProperties } = AiAnswer.properties;
 
@@ -36,6 +37,11 @@ export interface AnswerOptions extends CallOptions {
   temperature?: number;
   /** Told the usage of every call made, repairs included, as the server reported it. */
   onUsage?: (usage: TokenUsage | null) => void;
+  /**
+   * With this, the first call streams, and this is told the reply written so far each time it
+   * grows (repairs do not stream: their reply arrives whole).
+   */
+  onReplyDelta?: (replySoFar: string) => void;
 }
 
 /** What one answer may take by default: a full-length reply in JSON, with room to spare. */
@@ -53,14 +59,17 @@ export async function answerWithProvider(
   systemPrompt: string,
   options: AnswerOptions = {},
 ): Promise<AiAnswer> {
-  const { handoffReply = DEFAULT_HANDOFF_REPLY, maxTokens = DEFAULT_MAX_ANSWER_TOKENS, onUsage, temperature, ...callOptions } = options;
+  const { handoffReply = DEFAULT_HANDOFF_REPLY, maxTokens = DEFAULT_MAX_ANSWER_TOKENS, onUsage, onReplyDelta, temperature, ...callOptions } = options;
   const messages: ChatMessage[] = [
     { role: 'system', content: `${systemPrompt}\n\n${FORMAT_INSTRUCTIONS}` },
     ...request.history.map(toChatMessage),
     { role: 'user', content: request.text },
   ];
   for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
-    const result = await provider.chat({ messages, responseFormat, maxTokens, ...(temperature === undefined ? {} : { temperature }) }, callOptions);
+    const chatRequest = { messages, responseFormat, maxTokens, ...(temperature === undefined ? {} : { temperature }) };
+    const result = attempt === 0 && onReplyDelta !== undefined
+      ? await streamed(provider, chatRequest, callOptions, onReplyDelta)
+      : await provider.chat(chatRequest, callOptions);
     onUsage?.(result.usage);
     const parsed = parseDraft(result.text);
     if (parsed.ok) return { ...parsed.value, source: provider.id };
@@ -68,6 +77,28 @@ export async function answerWithProvider(
   }
   return { intent: 'handoff', confidence: 0, reply: handoffReply, actions: [], source: provider.id };
 }
+
+/** One streamed call, told as the reply grows, resolving to what `chat` would have answered. */
+async function streamed(provider: LlmProvider, request: ChatRequest, options: CallOptions, onReplyDelta: (replySoFar: string) => void): Promise<Pick<ChatResult, 'text' | 'usage'>> {
+  let text = '';
+  let told = '';
+  let usage: TokenUsage | null = null;
+  for await (const delta of provider.chatStream(request, options)) {
+    if (delta.type === 'text') {
+      text += delta.text;
+      const reply = partialReply(stripCodeFenceStart(text));
+      if (reply !== undefined && reply.length > told.length) {
+        told = reply;
+        onReplyDelta(reply);
+      }
+    } else if (delta.type === 'done') {
+      usage = delta.usage;
+    }
+  }
+  return { text, usage };
+}
+
+const stripCodeFenceStart = (text: string) => text.replace(/^\s*```(?:json)?\s*\n/, '');
 
 type DraftCheck = { ok: true; value: Omit<AiAnswer, 'source'> } | { ok: false; issues: SchemaIssue[] };
 

@@ -12,6 +12,7 @@ import { type ComposedMessage, ComposerComponent } from './composer.component';
 import { ConversationHeaderComponent, type HeaderCommand } from './conversation-header.component';
 import { MessageTimelineComponent } from './message-timeline.component';
 import { mergeMessages, newClientId, type PendingMessage } from './timeline';
+import { StreamingReplyStore } from './streaming-reply.store';
 import { TypingStore } from './typing.store';
 
 const pageSize = 50;
@@ -36,6 +37,8 @@ const busyTexts: Readonly<Record<HeaderCommand['action'], string>> = {
   styles: `
     :host { display: flex; flex: 1; flex-direction: column; min-height: 0; }
     sb-message-timeline { flex: 1; }
+    .streaming { flex: none; margin: 0 16px 4px; padding: 8px 12px; max-width: 70%; border-radius: 12px; background: var(--sb-surface-muted, #f3f4f6); white-space: pre-wrap; }
+    .streaming::after { content: '▍'; opacity: .6; }
     .typing { flex: none; min-height: 1.5em; padding: 0 16px; color: var(--sb-text-muted); font-size: 0.8rem; font-style: italic; }
     .state { padding: 24px 16px; }
   `,
@@ -46,6 +49,7 @@ export class ConversationComponent {
   private readonly session = inject(SessionService);
   private readonly socket = inject(ConsoleSocketService);
   private readonly typing = inject(TypingStore);
+  private readonly streaming = inject(StreamingReplyStore);
   private readonly document = inject(DOCUMENT);
 
   /** The `:conversationId` route parameter. */
@@ -74,6 +78,8 @@ export class ConversationComponent {
     return this.session.can('conversation.claim') && (status === 'bot' || status === 'awaiting_agent');
   });
   protected readonly typingSentence = computed(() => this.typing.sentenceFor(this.conversationId()));
+  /** The bot's reply as it is being written, until the stored message replaces it. */
+  protected readonly streamingReply = computed(() => this.streaming.textFor(this.conversationId()));
 
   /** Bumped per conversation, so that answers for the previous one are dropped. */
   private generation = 0;

@@ -30,6 +30,7 @@ export const consoleEventNames = [
   'typing.started',
   'typing.stopped',
   'presence.updated',
+  'reply.streaming',
   'channel.status',
   'channel.qr',
   'action.proposed',

@@ -82,6 +82,11 @@ export const consoleEvents = {
   'typing.started': Typing,
   'typing.stopped': Typing,
   'presence.updated': PresenceView,
+  /** The bot's reply as it is written (the text so far); the stored message replaces it. */
+  'reply.streaming': Type.Object(
+    { conversationId: Uuid, replyTo: Type.String(), text: Type.String({ maxLength: MESSAGE_TEXT_MAX }), done: Type.Boolean() },
+    { additionalProperties: false },
+  ),
   'channel.status': ChannelStatusChanged,
   'channel.qr': ChannelQr,
   'action.proposed': ActionChanged,

@@ -61,6 +61,8 @@ export const widgetEvents = {
   'message.updated': Type.Object({ message: MessageView }, { additionalProperties: false }),
   'typing.started': Type.Object({ authorName: Type.Optional(Type.String()) }, { additionalProperties: false }),
   'typing.stopped': Type.Object({}, { additionalProperties: false }),
+  /** The bot's reply as it is written (the text so far); `message.created` replaces it. */
+  'reply.streaming': Type.Object({ text: Type.String({ maxLength: MESSAGE_TEXT_MAX }), done: Type.Boolean() }, { additionalProperties: false }),
   'agent.joined': Type.Object({ agentName: Type.String() }, { additionalProperties: false }),
   'agent.left': Type.Object({}, { additionalProperties: false }),
   'widget.unavailable': Type.Object({ reason: Type.String() }, { additionalProperties: false }),
