@@ -12,6 +12,7 @@ import { type ComposedMessage, ComposerComponent } from './composer.component';
 import { ConversationHeaderComponent, type HeaderCommand } from './conversation-header.component';
 import { MessageTimelineComponent } from './message-timeline.component';
 import { mergeMessages, newClientId, type PendingMessage } from './timeline';
+import { ProposedActionsComponent } from './proposed-actions.component';
 import { StreamingReplyStore } from './streaming-reply.store';
 import { TypingStore } from './typing.store';
 
@@ -32,7 +33,7 @@ const busyTexts: Readonly<Record<HeaderCommand['action'], string>> = {
  */
 @Component({
   selector: 'sb-conversation',
-  imports: [FormAlertComponent, ConversationHeaderComponent, MessageTimelineComponent, ComposerComponent],
+  imports: [FormAlertComponent, ConversationHeaderComponent, MessageTimelineComponent, ComposerComponent, ProposedActionsComponent],
   templateUrl: './conversation.component.html',
   styles: `
     :host { display: flex; flex: 1; flex-direction: column; min-height: 0; }
