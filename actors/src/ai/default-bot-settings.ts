@@ -17,4 +17,5 @@ export const defaultConversationSettings: ConversationSettings = {
   agentInactivityMs: defaults.agentInactivityMinutes * 60_000,
   handoffMessage: defaults.handoffMessage,
   fallbackMessage: defaults.fallbackMessage,
+  outOfHoursMessage: defaults.outOfHoursMessage,
 };

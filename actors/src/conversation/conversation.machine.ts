@@ -1,5 +1,6 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import type { AiAnswer, HandoffReason } from '@switchboard/contracts';
+import type { AiAnswer, BusinessHours, HandoffReason } from '@switchboard/contracts';
+import { isOpen } from './business-hours.ts';
 import { detectHandoffRequest } from './handoff-detector.ts';
 
 /** Per-tenant behaviour the machine needs; part of the context so a restored actor keeps it. */
@@ -11,7 +12,19 @@ export interface ConversationSettings {
   handoffMessage: string;
   /** Said when the AI fails, before handing off. */
   fallbackMessage: string;
+  /** When people answer; absent: always. */
+  businessHours?: BusinessHours | undefined;
+  /** Said instead of `handoffMessage` outside business hours. */
+  outOfHoursMessage?: string | undefined;
 }
+
+/** What the customer is told on a handoff: the handoff message, or out of hours the out-of-hours one. */
+function handoffText(settings: ConversationSettings, preferred?: string): string {
+  if (settings.outOfHoursMessage !== undefined && !isOpen(settings.businessHours)) return settings.outOfHoursMessage;
+  return preferred || settings.handoffMessage;
+}
+
+const handoffReason = (settings: ConversationSettings, reason: HandoffReason): HandoffReason => (isOpen(settings.businessHours) ? reason : 'out_of_hours');
 
 export interface ConversationContext {
   tenantId: string;
@@ -119,13 +132,13 @@ export const conversationMachine = setup({
               emit(({ context, event }) => ({
                 type: 'bot.reply' as const,
                 inReplyTo: event.messageId,
-                text: context.settings.handoffMessage,
+                text: handoffText(context.settings),
                 source: 'handoff',
                 actions: [],
               })),
               emit(({ context, event }) => {
                 const match = detectHandoffRequest(event.text, context.settings.handoffKeywords);
-                return { type: 'handoff.requested' as const, reason: match?.reason ?? 'customer_request', note: match?.phrase };
+                return { type: 'handoff.requested' as const, reason: handoffReason(context.settings, match?.reason ?? 'customer_request'), note: match?.phrase };
               }),
             ],
           },
@@ -158,11 +171,11 @@ export const conversationMachine = setup({
                   emit(({ context, event }) => ({
                     type: 'bot.reply' as const,
                     inReplyTo: context.pending?.messageId ?? '',
-                    text: event.output.reply || context.settings.handoffMessage,
+                    text: handoffText(context.settings, event.output.reply),
                     source: event.output.source,
                     actions: event.output.actions,
                   })),
-                  emit({ type: 'handoff.requested', reason: 'ai_intent' }),
+                  emit(({ context }) => ({ type: 'handoff.requested' as const, reason: handoffReason(context.settings, 'ai_intent') })),
                   assign({ pending: undefined }),
                 ],
               },

@@ -45,6 +45,8 @@ export function mergeTenantSettings(stored: unknown, aiStored?: unknown, apiKeyS
       agentInactivityMs: inactivity === undefined ? defaultConversationSettings.agentInactivityMs : inactivity * 60_000,
       handoffMessage,
       fallbackMessage: pick('fallbackMessage') ?? defaultConversationSettings.fallbackMessage,
+      businessHours: pick('businessHours'),
+      outOfHoursMessage: pick('outOfHoursMessage') ?? defaultConversationSettings.outOfHoursMessage,
     },
     responder: {
       ...defaultResponderSettings,

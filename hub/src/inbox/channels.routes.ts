@@ -68,6 +68,26 @@ export interface ChannelRoutesOptions {
 /** `POST /api/v1/channels`: one body per channel type that can be added (webchat comes with the workspace). */
 const CreateChannelRequest = Type.Union([CreateTelegramChannelRequest, CreateWhatsAppChannelRequest]);
 
+/** Business hours the schema cannot judge: a time zone this server knows, periods that end after they start. */
+function checkBusinessHours(hours: ConversationSettingsView['businessHours']): void {
+  if (hours === undefined) return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: hours.timezone });
+  } catch {
+    throw new AppError('SB_ERR_VALIDATION', {
+      message: `businessHours.timezone: "${hours.timezone.slice(0, 64)}" is not a time zone; use an IANA name such as Africa/Casablanca.`,
+      issues: [{ path: 'body/businessHours/timezone', message: 'is not an IANA time zone' }],
+    });
+  }
+  const index = hours.periods.findIndex((period) => period.to <= period.from);
+  if (index >= 0) {
+    throw new AppError('SB_ERR_VALIDATION', {
+      message: `businessHours.periods[${index}]: must end after it starts.`,
+      issues: [{ path: `body/businessHours/periods/${index}/to`, message: 'must be after from' }],
+    });
+  }
+}
+
 /**
  * Checks the body against its own type's schema before the union is: the union's errors would
  * name every branch's fields (a bad Telegram token also reported as "not a WhatsApp field").
@@ -185,6 +205,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     config: { access: 'bot.manage' },
     schema: { tags: ['bot'], summary: 'Change handoff keywords, agent inactivity, bot messages and FAQ', body: ConversationSettingsView, response: { 200: ConversationSettingsView } },
   }, async (request) => inTenant(request, async (em, tenantId) => {
+    checkBusinessHours(request.body.businessHours);
     await em.execute('update tenants set conversation_settings = ?, updated_at = now() where id = ?', [JSON.stringify(request.body), tenantId]);
     recordAudit(em, auditActorOf(request), { action: 'conversation_settings.updated', tenantId, targetType: 'tenant', targetId: tenantId });
     await em.flush();

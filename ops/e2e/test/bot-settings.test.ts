@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultBotAiSettings, type ActionList, type ActionView, type AiAnswer, type AiUsageReport, type BotAiSettingsView, type MessageView } from '@switchboard/contracts';
+import { defaultBotAiSettings, defaultConversationSettingsView, type ActionList, type ActionView, type AiAnswer, type AiUsageReport, type BotAiSettingsView, type MessageView } from '@switchboard/contracts';
 import { eventually, startFakeOpenAiServer, type FakeOpenAiServer } from '@switchboard/testing';
 import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
 
@@ -174,6 +174,21 @@ describe("a workspace's own AI provider", () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: { code: 'SB_ERR_VALIDATION', issues: [{ path: '/baseUrl' }] } });
     expect((await stack.api<BotAiSettingsView>(shop.token, 'GET', '/api/v1/bot/ai-settings')).baseUrl).toBe(server.baseURL);
+  });
+
+  it('refuses business hours in a time zone that does not exist, or a period that ends before it starts', async () => {
+    const put = (businessHours: unknown) => stack.app.inject({
+      method: 'PUT', url: '/api/v1/conversation-settings', headers: { authorization: `Bearer ${shop.token}` },
+      payload: { ...defaultConversationSettingsView, businessHours },
+    });
+    const zone = await put({ timezone: 'Europe/Atlantis', periods: [] });
+    expect(zone.statusCode).toBe(400);
+    expect(zone.json()).toMatchObject({ error: { issues: [{ path: 'body/businessHours/timezone' }] } });
+    const backwards = await put({ timezone: 'Europe/Paris', periods: [{ day: 1, from: '18:00', to: '09:00' }] });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json()).toMatchObject({ error: { issues: [{ path: 'body/businessHours/periods/0/to' }] } });
+    const fine = await put({ timezone: 'Europe/Paris', periods: [{ day: 1, from: '09:00', to: '18:00' }] });
+    expect(fine.statusCode).toBe(200);
   });
 
   it('removes the key on request', async () => {

@@ -180,6 +180,26 @@ export type UpdateWebchatChannelRequest = Static<typeof UpdateWebchatChannelRequ
 
 // ── conversation settings (part of the bot settings) ──────────────────────────────────────────
 
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
+
+/**
+ * When people answer: opening periods per weekday (0 = Sunday) in the workspace's time zone.
+ * Outside them a customer asking for a person gets the out-of-hours message (the chat still waits
+ * in the queue for the morning).
+ */
+export const BusinessHours = Type.Object(
+  {
+    /** An IANA time zone, e.g. `Africa/Casablanca`. */
+    timezone: Type.String({ minLength: 1, maxLength: 64 }),
+    periods: Type.Array(
+      Type.Object({ day: Type.Integer({ minimum: 0, maximum: 6 }), from: ClockTime, to: ClockTime }, { additionalProperties: false }),
+      { maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BusinessHours = Static<typeof BusinessHours>;
+
 /** `GET`/`PUT /api/v1/conversation-settings`: how conversations hand off and time out. */
 export const ConversationSettingsView = Type.Object(
   {
@@ -198,6 +218,10 @@ export const ConversationSettingsView = Type.Object(
     ),
     /** Phrases the bot must never send (matched case-insensitively, as plain text): such replies are withheld. */
     blockedPatterns: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { maxItems: 50 }),
+    /** Absent: people answer at any hour. */
+    businessHours: Type.Optional(BusinessHours),
+    /** Said instead of the handoff message when a customer asks for a person outside business hours. */
+    outOfHoursMessage: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },
 );
@@ -230,4 +254,5 @@ export const defaultConversationSettingsView: ConversationSettingsView = {
   greeting: 'Hello! How can I help you today?',
   faq: [],
   blockedPatterns: [],
+  outOfHoursMessage: "Our team is away right now. We've passed your message on, and a member of our team will reply here as soon as we're back.",
 };
