@@ -143,6 +143,7 @@ export class AiUsageComponent {
   protected readonly baseline = chart.height - chart.bottom;
   protected readonly plotHeight = chart.height - chart.bottom - chart.top;
   protected readonly days = signal<number>(30);
+  private readonly colours = new Map<string, string>();
 
   protected readonly report = resource({ params: () => this.days(), loader: ({ params }) => this.api.usage(params) });
 
@@ -170,9 +171,14 @@ export class AiUsageComponent {
     return (this.days() - 1 - index) % every === 0;
   }
 
+  /** A model keeps its colour while the page is open, whichever period is shown. */
   protected colourOf(model: string): string {
-    const index = this.chartData().models.indexOf(model);
-    return modelColours[index % modelColours.length] ?? '#7a7a7a';
+    let colour = this.colours.get(model);
+    if (colour === undefined) {
+      colour = modelColours[this.colours.size % modelColours.length] ?? '#7a7a7a';
+      this.colours.set(model, colour);
+    }
+    return colour;
   }
 
   protected pickDays(event: Event): void {
