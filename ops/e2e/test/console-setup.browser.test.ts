@@ -104,4 +104,24 @@ describe('the console set-up pages', () => {
     expect(await card.getByTestId('channel-memory').textContent()).toBe('220 MB');
     expect(errors).toEqual([]);
   });
+
+  it("edits the web chat's allowed sites (a pasted page address becomes its origin) and its identity enforcement", async () => {
+    const { page, errors } = await signIn();
+    await page.getByTestId('nav-channels').click();
+    const stored = async () => (await stack.sql<{ allowed_origins: string[]; enforce: boolean }>(
+      `select allowed_origins, coalesce((settings ->> 'enforceIdentity')::boolean, false) as enforce from channels where id = $1`, [workspace.channelId],
+    ))[0];
+
+    await page.getByTestId('webchat-origin-input').fill('https://shop.example.com/cart?step=2');
+    await page.getByTestId('webchat-origin-add').click();
+    await page.getByTestId('webchat-origins').filter({ hasText: 'https://shop.example.com' }).waitFor(wait);
+    expect((await stored())?.allowed_origins).toEqual(['https://shop.example.com']);
+    await page.getByTestId('webchat-enforce-identity').check();
+    await expect.poll(async () => (await stored())?.enforce, wait).toBe(true);
+
+    await page.getByRole('button', { name: 'Remove https://shop.example.com' }).click();
+    await page.getByTestId('webchat-origins').filter({ hasText: 'Any site' }).waitFor(wait);
+    expect(await stored()).toEqual({ allowed_origins: [], enforce: true });
+    expect(errors).toEqual([]);
+  });
 });
