@@ -39,7 +39,7 @@ const originPattern = /^https?:\/\/[^/\s]+$/;
           <li class="sb-muted">Any site</li>
         }
       </ul>
-      <form class="add" (submit)="$event.preventDefault(); addOrigin()">
+      <form class="add" novalidate (submit)="$event.preventDefault(); addOrigin()">
         <label class="sb-visually-hidden" [for]="'origin-' + view.id">Site address to allow</label>
         <input [id]="'origin-' + view.id" class="sb-input" type="url" placeholder="https://shop.example.com" spellcheck="false" [value]="draftOrigin()" (input)="draftOrigin.set(inputValue($event))"
           [attr.aria-invalid]="originError() ? 'true' : null" [attr.aria-describedby]="originError() ? 'origin-' + view.id + '-error' : null" data-testid="webchat-origin-input" />
