@@ -69,10 +69,12 @@ const providerHints = {
               <input id="bot-api-key" class="sb-input" type="password" autocomplete="new-password" spellcheck="false" describedBy="bot-api-key-hint" [formField]="settingsForm.apiKey" data-testid="bot-api-key" />
               <sb-field-errors for="bot-api-key" [field]="settingsForm.apiKey" />
               @if (settings().ai.apiKeySet) {
-                <label class="sb-check">
-                  <input type="checkbox" [formField]="settingsForm.removeApiKey" data-testid="bot-remove-key" />
-                  <span>Remove the stored key when I save</span>
-                </label>
+                <div>
+                  <label class="sb-check">
+                    <input type="checkbox" [formField]="settingsForm.removeApiKey" data-testid="bot-remove-key" />
+                    <span>Remove the stored key when I save</span>
+                  </label>
+                </div>
               }
             </div>
           </div>

@@ -20,7 +20,7 @@ import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.componen
       <div class="top">
         <sb-channel-badge [channel]="card.type" />
         <h3 [id]="'channel-' + card.id">{{ card.name }}</h3>
-        <span class="sb-badge" [class]="'sb-badge ' + state().tone" role="status" [attr.aria-label]="'Status: ' + state().label" data-testid="channel-state" [attr.data-state]="card.state">{{ state().label }}</span>
+        <span class="sb-badge" [class]="'sb-badge ' + state().tone" role="status" data-testid="channel-state" [attr.data-state]="card.state"><span class="sb-visually-hidden">{{ card.name }}: </span>{{ state().label }}</span>
       </div>
       <dl class="facts">
         @if (card.account) {
