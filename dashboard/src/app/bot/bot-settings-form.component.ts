@@ -218,15 +218,22 @@ export class BotSettingsFormComponent {
           this.failure.set(null);
           this.savedAt.set(null);
           const value = fields().value();
+          // Two resources, two calls: when the second is refused, say that the first was saved.
+          let savedAi = false;
           try {
             const ai = await this.api.updateAiSettings(toAiSettingsUpdate(value));
+            savedAi = true;
             const conversation = await this.api.updateConversationSettings(toConversationSettings(value));
             this.savedAt.set(new Date());
             this.saved.emit({ ai, conversation });
             return undefined;
           } catch (error) {
             const apiError = ApiError.from(error);
-            this.failure.set(apiError);
+            this.failure.set(
+              savedAi
+                ? new ApiError(apiError.status, apiError.code, `The provider, persona and actions were saved; the handoff rules, messages and FAQ were not. ${apiError.message}`, apiError.issues, apiError.traceId)
+                : apiError,
+            );
             return this.serverErrors(apiError);
           }
         },
