@@ -6,8 +6,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['{hub,actors,connectors,ops}/**/test/**/*.test.ts', 'shared/*/test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'dist/**', 'dashboard/**'],
+    include: ['{hub,actors,connectors,ops,dashboard}/**/test/**/*.test.ts', 'shared/*/test/**/*.test.ts'],
+    // The console's tests cover its plain TypeScript (maths, mappings); its components are tested
+    // in a real browser (ops/e2e).
+    exclude: ['**/node_modules/**', 'dist/**', 'dashboard/src/**'],
     globalSetup: ['ops/dev/src/testing/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

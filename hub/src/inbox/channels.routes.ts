@@ -176,13 +176,17 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     schema: { tags: ['channels'], summary: "Change a webchat channel's name, allowed origins or identity enforcement", params: IdParams, body: UpdateWebchatChannelRequest, response: { 200: ChannelView } },
   }, async (request) => {
     const { name, allowedOrigins, enforceIdentity } = request.body;
+    const origins = allowedOrigins === undefined ? null : JSON.stringify(allowedOrigins);
     const updated = await inTenant(request, async (em, tenantId) => {
       const [row] = await em.execute<ChannelRow[]>(
-        `update channels set name = coalesce(?, name), allowed_origins = coalesce(?::text[], allowed_origins),
+        // The origins travel as JSON: the driver expands a JS array parameter into a list of
+        // values, which `?::text[]` refuses ("malformed array literal").
+        `update channels set name = coalesce(?, name),
+           allowed_origins = case when ?::jsonb is null then allowed_origins else array(select jsonb_array_elements_text(?::jsonb)) end,
            settings = case when ?::boolean is null then settings else jsonb_set(settings, '{enforceIdentity}', to_jsonb(?::boolean)) end,
            updated_at = now()
          where id = ? and type = 'webchat' returning *`,
-        [name ?? null, allowedOrigins ?? null, enforceIdentity ?? null, enforceIdentity ?? null, request.params.id],
+        [name ?? null, origins, origins, enforceIdentity ?? null, enforceIdentity ?? null, request.params.id],
       );
       if (!row) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No webchat channel has this id.' });
       recordAudit(em, auditActorOf(request), { action: 'channel.updated', tenantId, targetType: 'channel', targetId: row.id, metadata: { ...request.body } });

@@ -1,25 +1,65 @@
-import { Component } from '@angular/core';
-import { ComingSoonComponent } from '../ui/coming-soon.component';
+import { Component, inject, signal } from '@angular/core';
+import { SessionService } from '../auth/session.service';
+import { FormAlertComponent } from '../forms/form-alert.component';
+import { ChannelCardComponent } from './channel-card.component';
+import { ChannelsStore } from './channels.store';
+import { TelegramDialogComponent } from './telegram-dialog.component';
+import { WhatsappDialogComponent } from './whatsapp/whatsapp-dialog.component';
 
+/**
+ * The places customers reach the workspace: every channel with its live status, the storefront
+ * widget's settings, and adding a Telegram bot or a WhatsApp number.
+ */
 @Component({
   selector: 'sb-channels',
-  imports: [ComingSoonComponent],
+  imports: [ChannelCardComponent, FormAlertComponent, TelegramDialogComponent, WhatsappDialogComponent],
+  providers: [ChannelsStore],
   template: `
-    <sb-coming-soon
-      heading="Channels"
-      icon="channels"
-      summary="The places your customers reach you, and whether each one is connected."
-      arrivesWith="the channel connectors"
-      [planned]="planned"
-    />
+    <header class="sb-page-header">
+      <div>
+        <h1>Channels</h1>
+        <p>The places your customers reach you, and whether each one is connected. Statuses update live.</p>
+      </div>
+      @if (canManage) {
+        <div class="sb-actions">
+          <button class="sb-button secondary" type="button" (click)="dialog.set('telegram')" data-testid="add-telegram">Add Telegram</button>
+          <button class="sb-button" type="button" (click)="dialog.set('whatsapp')" data-testid="add-whatsapp">Add WhatsApp</button>
+        </div>
+      }
+    </header>
+
+    <sb-form-alert [error]="store.failure()" />
+    @if (store.isLoading() && store.channels().length === 0) {
+      <p class="sb-muted" role="status">Loading channels…</p>
+    } @else {
+      <div class="list" data-testid="channel-list">
+        @for (channel of store.channels(); track channel.id) {
+          <sb-channel-card [channel]="channel" [canManage]="canManage" (changed)="store.upsert($event)" />
+        } @empty {
+          <p class="sb-muted">No channels yet.</p>
+        }
+      </div>
+    }
+
+    @switch (dialog()) {
+      @case ('telegram') {
+        <sb-telegram-dialog (created)="store.upsert($event)" (closed)="dialog.set(null)" />
+      }
+      @case ('whatsapp') {
+        <sb-whatsapp-dialog (created)="store.upsert($event)" (closed)="dialog.set(null)" />
+      }
+    }
+  `,
+  styles: `
+    .list { display: grid; gap: 16px; }
   `,
 })
 export class ChannelsComponent {
-  protected readonly planned = [
-    'Connecting a WhatsApp number by scanning its QR code',
-    'Connecting a Telegram bot with its token',
-    'The storefront chat widget and the snippet that adds it to your site',
-    'The live status of every channel session: connected, reconnecting or failed',
-    'Allowlists and group rules that decide which chats the bot answers',
-  ] as const;
+  protected readonly store = inject(ChannelsStore);
+  protected readonly canManage = inject(SessionService).can('channel.manage');
+  protected readonly dialog = signal<'telegram' | 'whatsapp' | null>(null);
+
+  constructor() {
+    void this.store.load();
+  }
 }

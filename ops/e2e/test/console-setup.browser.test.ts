@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveStack, password, type Workspace } from './support/live-stack.ts';
+
+// An owner setting the workspace up in the console, in Debian's Chromium, on the real hub, runner,
+// nats-server and PostgreSQL: the bot page's form and preview, and the channels page's live status.
+// `npm test` builds the console first.
+const root = resolve(import.meta.dirname, '../../..');
+const dashboardDir = resolve(root, 'dist/dashboard/browser');
+/** Every wait is bounded: a broken step fails in this long, not at the test's timeout. */
+const wait = { timeout: 15_000 };
+
+let stack: LiveStack;
+let browser: Browser;
+let workspace: Workspace;
+let ownerEmail: string;
+
+beforeAll(async () => {
+  if (!existsSync(resolve(dashboardDir, 'index.html'))) {
+    throw new Error(`no console build in ${dashboardDir}: run \`npm run build:dashboard\` (npm test does it)`);
+  }
+  stack = await LiveStack.start({ dashboardDir });
+  workspace = await stack.signUp();
+  const [owner] = await stack.sql<{ email: string }>('update users set email_verified_at = now() where id = $1 returning email', [workspace.ownerId]);
+  ownerEmail = owner?.email ?? '';
+  browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** Signs the owner in and waits for the console's live link (the presence toggle is enabled only then). */
+async function signIn(): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${stack.url}/inbox`);
+  await page.getByTestId('login-form').waitFor(wait);
+  await page.getByLabel('Email').fill(ownerEmail);
+  await page.getByLabel('Password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.locator('[data-testid=presence-toggle]:enabled').waitFor(wait);
+  return { page, errors };
+}
+
+describe('the console set-up pages', () => {
+  it('saves an FAQ answer on the bot page, and the preview chat answers with it and names its source', async () => {
+    const { page, errors } = await signIn();
+    await page.getByTestId('nav-bot').click();
+    await page.getByTestId('bot-settings-form').waitFor(wait);
+    await expect.poll(() => page.getByTestId('bot-active-provider').textContent(), wait).toContain('offline');
+
+    // A half-filled FAQ entry is refused in the form, with focus on the field to fix.
+    await page.getByTestId('bot-faq-add').click();
+    await page.getByTestId('bot-faq-question').fill('Do you ship to Spain?');
+    await page.getByTestId('bot-save').click();
+    await page.locator('[data-testid=bot-faq-answer]:focus').waitFor(wait);
+    await page.getByTestId('bot-faq-answer').fill('Yes: Spain is 3 days by courier.');
+    await page.getByTestId('bot-save').click();
+    await page.getByTestId('bot-saved').waitFor(wait);
+    const [stored] = await stack.sql<{ faq: unknown }>(`select conversation_settings -> 'faq' as faq from tenants where id = $1`, [workspace.tenantId]);
+    expect(stored?.faq).toEqual([{ question: 'Do you ship to Spain?', answer: 'Yes: Spain is 3 days by courier.' }]);
+
+    await page.getByTestId('bot-preview-input').fill('do you ship to spain?');
+    await page.getByTestId('bot-preview-send').click();
+    const answer = page.getByTestId('bot-preview-answer');
+    await answer.first().waitFor(wait);
+    expect(await answer.first().textContent()).toContain('3 days by courier');
+    expect(await answer.first().getByTestId('bot-preview-source').textContent()).toContain('offline');
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a channel's session state, account and memory as the connector reports them, without a reload", async () => {
+    const [channel] = await stack.sql<{ id: string }>(
+      `insert into channels (tenant_id, type, name, status) values ($1, 'whatsapp', 'Sales line', 'stopped') returning id`,
+      [workspace.tenantId],
+    );
+    const channelId = channel?.id ?? '';
+    const { page, errors } = await signIn();
+    await page.getByTestId('nav-channels').click();
+    const card = page.locator(`[data-testid=channel-card][data-channel-id="${channelId}"]`);
+    await card.locator('[data-testid=channel-state][data-state=stopped]').waitFor(wait);
+    await page.getByTestId('webchat-snippet').filter({ hasText: `data-key="${workspace.widgetKey}"` }).waitFor(wait);
+
+    const at = new Date().toISOString();
+    await stack.bus.publish({
+      id: randomUUID(),
+      type: 'channel.status',
+      tenantId: workspace.tenantId,
+      occurredAt: at,
+      traceId: randomUUID().replaceAll('-', ''),
+      data: { channelId, channelType: 'whatsapp', state: 'ready', account: '+49 151 23456789', rssBytes: 231_000_000, at },
+    });
+    await card.locator('[data-testid=channel-state][data-state=ready]').waitFor(wait);
+    expect(await card.getByTestId('channel-account').textContent()).toBe('+49 151 23456789');
+    expect(await card.getByTestId('channel-memory').textContent()).toBe('220 MB');
+    expect(errors).toEqual([]);
+  });
+
+  it("edits the web chat's allowed sites (a pasted page address becomes its origin) and its identity enforcement", async () => {
+    const { page, errors } = await signIn();
+    await page.getByTestId('nav-channels').click();
+    const stored = async () => (await stack.sql<{ allowed_origins: string[]; enforce: boolean }>(
+      `select allowed_origins, coalesce((settings ->> 'enforceIdentity')::boolean, false) as enforce from channels where id = $1`, [workspace.channelId],
+    ))[0];
+
+    await page.getByTestId('webchat-origin-input').fill('https://shop.example.com/cart?step=2');
+    await page.getByTestId('webchat-origin-add').click();
+    await page.getByTestId('webchat-origins').filter({ hasText: 'https://shop.example.com' }).waitFor(wait);
+    expect((await stored())?.allowed_origins).toEqual(['https://shop.example.com']);
+    await page.getByTestId('webchat-enforce-identity').check();
+    await expect.poll(async () => (await stored())?.enforce, wait).toBe(true);
+
+    await page.getByRole('button', { name: 'Remove https://shop.example.com' }).click();
+    await page.getByTestId('webchat-origins').filter({ hasText: 'Any site' }).waitFor(wait);
+    expect(await stored()).toEqual({ allowed_origins: [], enforce: true });
+    expect(errors).toEqual([]);
+  });
+});
