@@ -1,6 +1,6 @@
 import type { BotAiSettingsView, ConversationSettingsView } from '@switchboard/contracts';
 import { describe, expect, it } from 'vitest';
-import { fieldKeyOf, lineListProblem, linesOf, toAiSettingsUpdate, toConversationSettings, toSettingsModel } from '../src/app/bot/bot-settings.model.ts';
+import { fieldKeyOf, lineListProblem, linesOf, openingHoursProblem, parseOpeningHours, toAiSettingsUpdate, toConversationSettings, toSettingsModel } from '../src/app/bot/bot-settings.model.ts';
 
 const ai: BotAiSettingsView = {
   provider: 'openai-compatible',
@@ -23,6 +23,8 @@ const conversation: ConversationSettingsView = {
   greeting: 'Hello!',
   faq: [{ question: 'Do you ship?', answer: 'Yes.' }],
   blockedPatterns: ['discount code'],
+  outOfHoursMessage: 'We are closed.',
+  businessHours: { timezone: 'Africa/Casablanca', periods: [{ day: 1, from: '09:00', to: '18:00' }, { day: 6, from: '10:00', to: '13:00' }] },
 };
 
 describe('the bot settings form', () => {
@@ -78,5 +80,14 @@ describe('a one-per-line list', () => {
     expect(lineListProblem('ok\nx', limits)).toContain('"x" is too short');
     expect(lineListProblem('toolong', limits)).toContain('too long');
     expect(lineListProblem('aa\nbb\ncc', limits)).toBe('Use at most 2 lines.');
+  });
+
+  it('edits opening hours as "Mon 09:00-18:00" lines, and says what is wrong with a bad one', () => {
+    const model = toSettingsModel(ai, conversation);
+    expect(model.openingHours).toBe('Mon 09:00-18:00\nSat 10:00-13:00');
+    expect(parseOpeningHours('monday 08:30 - 12:00\nFri 14:00-24:00')).toEqual([{ day: 1, from: '08:30', to: '12:00' }, { day: 5, from: '14:00', to: '24:00' }]);
+    expect(openingHoursProblem('Mon 9-5')).toMatch(/one period per line/);
+    expect(openingHoursProblem('Tue 18:00-09:00')).toMatch(/ends before it starts/);
+    expect(toConversationSettings({ ...model, openingHours: '' }).businessHours).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import { focusFirstError, type FieldRef } from '../forms/field-errors';
 import { FieldErrorsComponent } from '../forms/field-errors.component';
 import { FormAlertComponent } from '../forms/form-alert.component';
 import { BotApi } from './bot.api';
-import { actionKindList, actionLabels, type BotSettingsModel, fieldKeyOf, lineListProblem, providerLabels, toAiSettingsUpdate, toConversationSettings, toSettingsModel } from './bot-settings.model';
+import { actionKindList, actionLabels, type BotSettingsModel, fieldKeyOf, lineListProblem, linesOf, openingHoursProblem, providerLabels, toAiSettingsUpdate, toConversationSettings, toSettingsModel } from './bot-settings.model';
 import { ConversationRulesComponent } from './conversation-rules.component';
 
 /** The saved settings, as the page holds them after a load or a save. */
@@ -202,6 +202,16 @@ export class BotSettingsFormComponent {
         const message = lineListProblem(value(), { min: 2, max: 200, count: 50 });
         return message === undefined ? undefined : { kind: 'lines', message };
       });
+      required(path.outOfHoursMessage, { message: 'Enter what the bot says outside opening hours.' });
+      maxLength(path.outOfHoursMessage, 500, { message: 'Keep the message to 500 characters.' });
+      validate(path.openingHours, ({ value }) => {
+        const message = openingHoursProblem(value());
+        return message === undefined ? undefined : { kind: 'hours', message };
+      });
+      validate(path.timezone, ({ value, valueOf }) =>
+        linesOf(valueOf(path.openingHours)).length > 0 && value().trim() === ''
+          ? { kind: 'required', message: 'Enter the time zone of these hours, like Africa/Casablanca.' }
+          : undefined);
       maxLength(path.greeting, 500, { message: 'Keep the greeting to 500 characters.' });
       applyEach(path.faq, (entry) => {
         required(entry.question, { message: 'Enter the question, or remove this entry.' });
@@ -258,6 +268,9 @@ export class BotSettingsFormComponent {
       fallbackMessage: fields.fallbackMessage,
       greeting: fields.greeting,
       blockedPatterns: fields.blockedPatterns,
+      outOfHoursMessage: fields.outOfHoursMessage,
+      'businessHours/timezone': fields.timezone,
+      businessHours: fields.openingHours,
     };
   }
 

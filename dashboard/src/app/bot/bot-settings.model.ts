@@ -50,6 +50,41 @@ export interface BotSettingsModel {
   faq: FaqEntry[];
   /** One per line. */
   blockedPatterns: string;
+  outOfHoursMessage: string;
+  /** IANA time zone of the opening hours; empty with no hours. */
+  timezone: string;
+  /** One period per line, `Mon 09:00-18:00`; empty: people answer at any hour. */
+  openingHours: string;
+}
+
+const dayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const periodLine = /^(sun|mon|tue|wed|thu|fri|sat)[a-z]*\s+([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*(([01]\d|2[0-3]):[0-5]\d|24:00)$/i;
+
+/** `Mon 09:00-18:00` lines from stored periods, in week order. */
+export function formatOpeningHours(hours: ConversationSettingsView['businessHours']): string {
+  return (hours?.periods ?? []).map((period) => `${dayNames[period.day] ?? '?'} ${period.from}-${period.to}`).join('\n');
+}
+
+/** Stored periods from `Mon 09:00-18:00` lines; undefined when a line is not one. */
+export function parseOpeningHours(text: string): NonNullable<ConversationSettingsView['businessHours']>['periods'] | undefined {
+  const periods = [];
+  for (const line of linesOf(text)) {
+    const match = periodLine.exec(line);
+    if (match === null) return undefined;
+    const day = dayNames.findIndex((name) => name.toLowerCase() === (match[1] ?? '').toLowerCase());
+    periods.push({ day, from: `${match[2]}:${match[3]}`, to: match[4] ?? '' });
+  }
+  return periods;
+}
+
+/** Why the opening hours would be refused, in words; undefined when they are fine. */
+export function openingHoursProblem(text: string): string | undefined {
+  const periods = parseOpeningHours(text);
+  if (periods === undefined) return 'Write one period per line, like "Mon 09:00-18:00".';
+  if (periods.length > 50) return 'Use at most 50 periods.';
+  const backwards = periods.find((period) => period.to <= period.from);
+  if (backwards !== undefined) return `${dayNames[backwards.day]} ${backwards.from}-${backwards.to} ends before it starts.`;
+  return undefined;
 }
 
 /** Splits a one-per-line text into its trimmed, non-empty, distinct lines. */
@@ -92,6 +127,9 @@ export function toSettingsModel(ai: BotAiSettingsView, conversation: Conversatio
     greeting: conversation.greeting,
     faq: conversation.faq.map((entry) => ({ ...entry })),
     blockedPatterns: conversation.blockedPatterns.join('\n'),
+    outOfHoursMessage: conversation.outOfHoursMessage,
+    timezone: conversation.businessHours?.timezone ?? '',
+    openingHours: formatOpeningHours(conversation.businessHours),
   };
 }
 
@@ -130,6 +168,10 @@ export function toConversationSettings(model: BotSettingsModel): ConversationSet
       .map((entry) => ({ question: entry.question.trim(), answer: entry.answer.trim() }))
       .filter((entry) => entry.question !== '' || entry.answer !== ''),
     blockedPatterns: linesOf(model.blockedPatterns),
+    outOfHoursMessage: model.outOfHoursMessage.trim(),
+    ...(linesOf(model.openingHours).length > 0 && model.timezone.trim() !== ''
+      ? { businessHours: { timezone: model.timezone.trim(), periods: parseOpeningHours(model.openingHours) ?? [] } }
+      : {}),
   };
 }
 

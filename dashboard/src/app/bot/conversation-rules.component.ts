@@ -52,6 +52,23 @@ import type { BotSettingsModel } from './bot-settings.model';
         <p class="sb-hint" id="bot-blocked-hint">One per line, matched as plain text whatever the case. A reply containing one is withheld.</p>
         <sb-field-errors for="bot-blocked" [field]="form.blockedPatterns" />
       </div>
+      <div class="sb-field">
+        <label for="bot-opening-hours">Opening hours</label>
+        <textarea id="bot-opening-hours" class="sb-input" rows="3" spellcheck="false" describedBy="bot-opening-hours-hint" [formField]="form.openingHours" data-testid="bot-opening-hours"></textarea>
+        <p class="sb-hint" id="bot-opening-hours-hint">One period per line, like "Mon 09:00-18:00". Empty: people answer at any hour.</p>
+        <sb-field-errors for="bot-opening-hours" [field]="form.openingHours" />
+      </div>
+      <div class="sb-field">
+        <label for="bot-timezone">Time zone of the opening hours</label>
+        <input id="bot-timezone" class="sb-input" spellcheck="false" placeholder="Africa/Casablanca" [formField]="form.timezone" data-testid="bot-timezone" />
+        <sb-field-errors for="bot-timezone" [field]="form.timezone" />
+      </div>
+      <div class="sb-field">
+        <label for="bot-out-of-hours">Out-of-hours message</label>
+        <input id="bot-out-of-hours" class="sb-input" describedBy="bot-out-of-hours-hint" [formField]="form.outOfHoursMessage" data-testid="bot-out-of-hours" />
+        <p class="sb-hint" id="bot-out-of-hours-hint">Said instead of the handoff message when a customer asks for a person outside opening hours; the chat still waits in the queue.</p>
+        <sb-field-errors for="bot-out-of-hours" [field]="form.outOfHoursMessage" />
+      </div>
     </section>
 
     <section class="sb-card" aria-labelledby="bot-faq-heading">
