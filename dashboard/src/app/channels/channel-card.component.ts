@@ -4,16 +4,18 @@ import { ChannelBadgeComponent } from '../inbox/channel-badge.component';
 import { RelativeTimePipe } from '../ui/relative-time.pipe';
 import { type ChannelCard, describeState, formatBytes } from './channel-state';
 import { WebchatSettingsComponent } from './webchat-settings.component';
+import { WhatsappAudienceComponent } from './whatsapp/whatsapp-audience.component';
 import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.component';
 
 /**
  * One channel: its type, name and live status, the account it is connected as, its last
  * activity, why it is not running and the memory its session uses, with the controls its type
- * has (the webchat snippet and settings, a WhatsApp session's start, stop and log out).
+ * has (the webchat snippet and settings, a WhatsApp session's start, stop and log out and who
+ * its bot answers).
  */
 @Component({
   selector: 'sb-channel-card',
-  imports: [ChannelBadgeComponent, RelativeTimePipe, WebchatSettingsComponent, WhatsappControlsComponent],
+  imports: [ChannelBadgeComponent, RelativeTimePipe, WebchatSettingsComponent, WhatsappAudienceComponent, WhatsappControlsComponent],
   template: `
     @let card = channel();
     <article class="sb-card" [attr.aria-labelledby]="'channel-' + card.id" data-testid="channel-card" [attr.data-channel-id]="card.id" [attr.data-type]="card.type">
@@ -54,6 +56,7 @@ import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.componen
           <sb-webchat-settings [channel]="card.view" (changed)="changed.emit($event)" />
         } @else if (card.type === 'whatsapp') {
           <sb-whatsapp-controls [channelId]="card.id" [name]="card.name" [state]="card.state" />
+          <sb-whatsapp-audience [channelId]="card.id" [name]="card.name" />
         }
       }
     </article>

@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { ChannelView } from '@switchboard/contracts';
+import type { ChannelPeerList, ChannelView, WhatsAppSettings } from '@switchboard/contracts';
 import { apiCall } from '../../api/api-call';
 
 /** What a session command is: start a stopped session, stop it, or log the number out. */
@@ -22,5 +22,20 @@ export class WhatsappApi {
 
   command(channelId: string, command: WhatsappSessionCommand): Promise<unknown> {
     return apiCall(this.http.post<unknown>(`/api/v1/channels/${channelId}/${command}`, {}));
+  }
+
+  /** Who gets bot replies and the groups the bot answers in, as stored. */
+  settings(channelId: string): Promise<WhatsAppSettings> {
+    return apiCall(this.http.get<WhatsAppSettings>(`/api/v1/channels/${channelId}/whatsapp-settings`));
+  }
+
+  /** Replaces both lists; a refused entry is a 400 with an issue at `body/whitelist/<n>`. */
+  saveSettings(channelId: string, body: WhatsAppSettings): Promise<WhatsAppSettings> {
+    return apiCall(this.http.put<WhatsAppSettings>(`/api/v1/channels/${channelId}/whatsapp-settings`, body));
+  }
+
+  /** The account's groups from its running session; a 409 `SB_ERR_CONFLICT` while it is not running. */
+  groups(channelId: string): Promise<ChannelPeerList> {
+    return apiCall(this.http.get<ChannelPeerList>(`/api/v1/channels/${channelId}/groups`));
   }
 }
