@@ -43,6 +43,11 @@ describe('the group choices', () => {
     expect(groupChoices([{ id: '1203-1@g.us', name: 'A' }], ['1203-9@g.us']).map((row) => row.id)).toEqual(['1203-1@g.us', '1203-9@g.us']);
   });
 
+  it('keeps a stored group that the session did not list once it is unticked, so it can be ticked again', () => {
+    expect(groupChoices(null, [], ['1203-9@g.us'])).toEqual([{ id: '1203-9@g.us', name: '1203-9@g.us', enabled: false }]);
+    expect(groupChoices([{ id: '1203-9@g.us', name: 'Team' }], [], ['1203-9@g.us'])).toEqual([{ id: '1203-9@g.us', name: 'Team', enabled: false }]);
+  });
+
   it('adds a ticked group once and removes an unticked one', () => {
     expect(toggleGroup(['a@g.us'], 'b@g.us', true)).toEqual(['a@g.us', 'b@g.us']);
     expect(toggleGroup(['a@g.us', 'b@g.us'], 'b@g.us', true)).toEqual(['a@g.us', 'b@g.us']);

@@ -73,10 +73,12 @@ export class WhatsappAudienceComponent {
   protected readonly whitelist = signal('');
   protected readonly enabledGroups = signal<readonly string[]>([]);
   protected readonly listedGroups = signal<readonly ChannelPeer[] | null>(null);
+  /** Groups enabled when the panel loaded: still shown once unticked, when the session cannot list them. */
+  private readonly storedGroups = signal<readonly string[]>([]);
   protected readonly groupsNotice = signal<string | null>(null);
   protected readonly whitelistError = signal<string | null>(null);
   protected readonly groupsError = signal<string | null>(null);
-  protected readonly groups = computed(() => groupChoices(this.listedGroups(), this.enabledGroups()));
+  protected readonly groups = computed(() => groupChoices(this.listedGroups(), this.enabledGroups(), this.storedGroups()));
 
   protected toggleOpen(): void {
     this.open.update((open) => !open);
@@ -121,6 +123,7 @@ export class WhatsappAudienceComponent {
       const [settings] = await Promise.all([this.api.settings(this.channelId()), this.loadGroups()]);
       this.whitelist.set(whitelistText(settings.whitelist));
       this.enabledGroups.set(settings.enabledGroups);
+      this.storedGroups.set(settings.enabledGroups);
       this.loaded.set(true);
     } catch (error) {
       this.failure.set(ApiError.from(error));

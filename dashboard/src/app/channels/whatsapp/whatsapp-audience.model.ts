@@ -41,15 +41,20 @@ export function whitelistProblem(text: string): string | undefined {
 }
 
 /**
- * The rows of the group list: every group the session lists, ticked when enabled, then the enabled
- * ids the session did not list (it is not running, or the account left the group), so they can
- * still be switched off.
+ * The rows of the group list: every group the session lists, ticked when enabled, then the other
+ * ids known to this panel (stored as enabled when it opened, or ticked since) that the session did
+ * not list (it is not running, or the account left the group). Those stay listed once unticked, so
+ * a slip can be undone before saving.
  */
-export function groupChoices(listed: readonly ChannelPeer[] | null, enabled: readonly string[]): GroupChoice[] {
+export function groupChoices(listed: readonly ChannelPeer[] | null, enabled: readonly string[], known: readonly string[] = []): GroupChoice[] {
   const on = new Set(enabled);
   const rows: GroupChoice[] = (listed ?? []).map((peer) => ({ id: peer.id, name: peer.name?.trim() || peer.id, enabled: on.has(peer.id) }));
   const seen = new Set(rows.map((row) => row.id));
-  for (const id of enabled) if (!seen.has(id)) rows.push({ id, name: id, enabled: true });
+  for (const id of [...known, ...enabled]) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    rows.push({ id, name: id, enabled: on.has(id) });
+  }
   return rows;
 }
 
