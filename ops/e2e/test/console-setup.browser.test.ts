@@ -124,4 +124,34 @@ describe('the console set-up pages', () => {
     expect(await stored()).toEqual({ allowed_origins: [], enforce: true });
     expect(errors).toEqual([]);
   });
+
+  it("saves who a WhatsApp channel's bot answers, and says kindly that a stopped session cannot list its groups", async () => {
+    const channel = await stack.api<{ id: string }>(workspace.token, 'POST', '/api/v1/channels', { type: 'whatsapp', name: 'Support line' });
+    await stack.api(workspace.token, 'PUT', `/api/v1/channels/${channel.id}/whatsapp-settings`, { whitelist: [], enabledGroups: ['120363-1@g.us'] });
+    const { page, errors } = await signIn();
+    await page.getByTestId('nav-channels').click();
+    const card = page.locator(`[data-testid=channel-card][data-channel-id="${channel.id}"]`);
+    await card.getByTestId('whatsapp-audience-toggle').click(wait);
+    // No connector node holds the session here, so the hub answers the group list with a 409.
+    await card.getByTestId('whatsapp-groups-notice').filter({ hasText: 'start the session and scan the QR code' }).waitFor(wait);
+    // The group already enabled stays listed, and can be switched off.
+    const group = card.locator('[data-group-id="120363-1@g.us"]');
+    expect(await group.isChecked(wait)).toBe(true);
+    await group.uncheck(wait);
+
+    // A number with letters is refused on its box, announced, before anything is sent.
+    const whitelist = card.getByLabel('Phone numbers, one per line');
+    await whitelist.fill('+212 612-345678\n49151x', wait);
+    await card.getByTestId('whatsapp-audience-save').click(wait);
+    expect(await card.getByTestId('whatsapp-whitelist-error').textContent(wait)).toContain('"49151x"');
+    expect(await whitelist.getAttribute('aria-invalid', wait)).toBe('true');
+
+    await whitelist.fill('+212 612-345678\n4915123456789', wait);
+    await card.getByTestId('whatsapp-audience-save').click(wait);
+    await card.getByTestId('whatsapp-audience-saved').waitFor(wait);
+    expect(await whitelist.inputValue()).toBe('212612345678\n4915123456789');
+    const stored = await stack.api<{ whitelist: string[]; enabledGroups: string[] }>(workspace.token, 'GET', `/api/v1/channels/${channel.id}/whatsapp-settings`);
+    expect(stored).toEqual({ whitelist: ['212612345678', '4915123456789'], enabledGroups: [] });
+    expect(errors).toEqual([]);
+  });
 });
