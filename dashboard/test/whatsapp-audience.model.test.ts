@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audienceFieldOf, groupChoices, groupsProblem, parseWhitelist, toggleGroup, toWhatsAppSettings, whitelistProblem, whitelistText } from '../src/app/channels/whatsapp/whatsapp-audience.model.ts';
+import { audienceErrors, audienceFieldOf, groupChoices, groupsProblem, parseWhitelist, toggleGroup, toWhatsAppSettings, whitelistProblem, whitelistText } from '../src/app/channels/whatsapp/whatsapp-audience.model.ts';
 
 describe('the whitelist box', () => {
   it('reads one number per line, dropping blanks, repeats and the way people write numbers', () => {
@@ -69,5 +69,12 @@ describe('saving', () => {
     expect(audienceFieldOf('body/whitelist/0')).toBe('whitelist');
     expect(audienceFieldOf('/enabledGroups/2')).toBe('enabledGroups');
     expect(audienceFieldOf('body')).toBeUndefined();
+  });
+
+  it("names the refused number in the hub's issue and leaves other issues to the form's alert", () => {
+    const sent = { whitelist: ['212612345678', '4915'], enabledGroups: ['1-1@g.us'] };
+    expect(audienceErrors([{ path: 'body/whitelist/1', message: 'must match pattern "^[0-9]{6,20}$"' }], sent)).toEqual({ whitelist: '"4915": must match pattern "^[0-9]{6,20}$"' });
+    expect(audienceErrors([{ path: 'body/enabledGroups', message: 'must NOT have more than 1000 items' }], sent)).toEqual({ enabledGroups: 'must NOT have more than 1000 items' });
+    expect(audienceErrors([{ path: 'body', message: 'must NOT have additional properties' }], sent)).toEqual({});
   });
 });

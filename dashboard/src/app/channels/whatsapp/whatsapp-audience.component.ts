@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import type { ChannelPeer } from '@switchboard/contracts';
 import { ApiError } from '../../api/api-error';
 import { FormAlertComponent } from '../../forms/form-alert.component';
-import { audienceFieldOf, groupChoices, groupsProblem, toggleGroup, toWhatsAppSettings, whitelistProblem, whitelistText } from './whatsapp-audience.model';
+import { audienceErrors, groupChoices, groupsProblem, toggleGroup, toWhatsAppSettings, whitelistProblem, whitelistText } from './whatsapp-audience.model';
 import { WhatsappApi } from './whatsapp.api';
 import { WhatsappGroupsComponent } from './whatsapp-groups.component';
 
@@ -150,17 +150,9 @@ export class WhatsappAudienceComponent {
 
   /** The hub's refused entries (`body/whitelist/3`) on their box; anything else above the button. */
   private showFailure(failure: ApiError): void {
-    const sent = toWhatsAppSettings(this.whitelist(), this.enabledGroups());
-    let placed = false;
-    for (const issue of failure.issues) {
-      const field = audienceFieldOf(issue.path);
-      if (field === undefined) continue;
-      const index = Number(issue.path.split('/').at(-1));
-      const entry = Number.isInteger(index) ? sent[field][index] : undefined;
-      const message = `${entry === undefined ? '' : `"${entry}": `}${issue.message}`;
-      (field === 'whitelist' ? this.whitelistError : this.groupsError).set(message);
-      placed = true;
-    }
-    if (!placed || failure.status !== 400) this.failure.set(failure);
+    const errors = audienceErrors(failure.issues, toWhatsAppSettings(this.whitelist(), this.enabledGroups()));
+    this.whitelistError.set(errors.whitelist ?? null);
+    this.groupsError.set(errors.enabledGroups ?? null);
+    if (errors.whitelist === undefined && errors.enabledGroups === undefined) this.failure.set(failure);
   }
 }

@@ -81,3 +81,20 @@ export function audienceFieldOf(path: string): 'whitelist' | 'enabledGroups' | u
   const key = path.replace(/^(body)?\//, '').split('/')[0];
   return key === 'whitelist' || key === 'enabledGroups' ? key : undefined;
 }
+
+/**
+ * The hub's refused entries as a message per box, naming the entry that was sent
+ * (`body/whitelist/1` with `["2126…", "4915x"]` becomes `"4915x": must match pattern …`).
+ * Issues about anything else are left out; the caller shows the whole error for those.
+ */
+export function audienceErrors(issues: readonly { path: string; message: string }[], sent: WhatsAppSettings): Partial<Record<'whitelist' | 'enabledGroups', string>> {
+  const errors: Partial<Record<'whitelist' | 'enabledGroups', string>> = {};
+  for (const issue of issues) {
+    const field = audienceFieldOf(issue.path);
+    if (field === undefined || errors[field] !== undefined) continue;
+    const index = Number(issue.path.split('/').at(-1));
+    const entry = Number.isInteger(index) ? sent[field][index] : undefined;
+    errors[field] = `${entry === undefined ? '' : `"${entry}": `}${issue.message}`;
+  }
+  return errors;
+}

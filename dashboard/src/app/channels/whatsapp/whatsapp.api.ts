@@ -1,15 +1,14 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { ChannelPeerList, ChannelView, WhatsAppSettings } from '@switchboard/contracts';
+import type { ChannelPeerList, ChannelView, CreateWhatsAppChannelRequest, WhatsAppSettings } from '@switchboard/contracts';
 import { apiCall } from '../../api/api-call';
 
 /** What a session command is: start a stopped session, stop it, or log the number out. */
 export type WhatsappSessionCommand = 'start' | 'stop' | 'logout';
 
 /**
- * WhatsApp sessions over REST, written against the endpoints planned for the WhatsApp
- * connector (built on another branch): the contracts have no request type for them yet, so
- * the body is spelt here. Adjust this file, and only it, when that branch lands.
+ * WhatsApp channels over REST: adding one, its session's commands, who its bot answers and the
+ * groups its running session lists. Bodies and answers are the contracts' types.
  */
 @Injectable({ providedIn: 'root' })
 export class WhatsappApi {
@@ -17,7 +16,8 @@ export class WhatsappApi {
 
   /** Adds a WhatsApp channel; its session starts and reports `channel.qr` until scanned. */
   create(name: string): Promise<ChannelView> {
-    return apiCall(this.http.post<ChannelView>('/api/v1/channels', { type: 'whatsapp', name }));
+    const body: CreateWhatsAppChannelRequest = { type: 'whatsapp', name };
+    return apiCall(this.http.post<ChannelView>('/api/v1/channels', body));
   }
 
   command(channelId: string, command: WhatsappSessionCommand): Promise<unknown> {
