@@ -43,8 +43,8 @@ async function startModelServer(): Promise<{ baseURL: string; stop: () => Promis
 /**
  * The AI actor's own overhead, LiteLLM-style: at `500 × scale` requests per second (open loop),
  * each request goes over NATS to the AI actor, which builds the prompt, calls a local
- * OpenAI-compatible server in its own process that answers at once (through the real openai SDK), validates the
- * structured answer and replies. The model call is timed inside the actor, per request, so the
+ * OpenAI-compatible server in its own process that answers at once (through the real openai SDK,
+ * streamed, as the bot answers customers), validates the structured answer and replies. The model call is timed inside the actor, per request, so the
  * overhead is the rest: NATS both ways, validation, prompt building and parsing. A bare NATS
  * request-reply at the same rate is the floor.
  */
@@ -69,7 +69,12 @@ export async function benchAiOverhead(scale: number): Promise<AiOverheadResult> 
       if (typeof question === 'string') modelMs.set(question, performance.now() - started);
       return result;
     },
-    chatStream: (request, options) => sdk.chatStream(request, options),
+    chatStream: async function* (request, options) {
+      const started = performance.now();
+      yield* sdk.chatStream(request, options);
+      const question = request.messages.at(-1)?.content;
+      if (typeof question === 'string') modelMs.set(question, performance.now() - started);
+    },
     embed: (texts, options) => sdk.embed(texts, options),
   };
   const actor = startAiActor(bus, async () => defaultResponderSettings, { provider: timed, timeoutMs: 10_000, logger });
