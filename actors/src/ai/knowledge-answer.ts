@@ -4,16 +4,31 @@ import { contentTokens, dontKnowThreshold, type KnowledgeHit, type KnowledgeStor
 /** What the bot says when the knowledge base holds nothing close enough to the question. */
 export const dontKnowReply = "I don't know that one — would you like me to connect you with a member of our team?";
 
-/** The sentences of a chunk: Markdown headings dropped, an FAQ pair reduced to its answer. */
+/**
+ * The sentences of a chunk: Markdown headings dropped, an FAQ pair reduced to its answer, and
+ * prose wrapped over several lines joined first (a sentence must not end at a line break), while
+ * list items stay apart.
+ */
 function sentencesOf(text: string): string[] {
   const faq = /^Q: [\s\S]*?\nA: ([\s\S]*)$/.exec(text);
   const body = faq?.[1] ?? text;
-  return body
-    .split('\n')
-    .filter((line) => !/^\s*#/.test(line))
-    .join('\n')
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((sentence) => sentence.replace(/^\s*[-*]\s+/, '').trim())
+  const listItem = /^\s*(?:[-*]|\d+[.)])\s+/;
+  const lines: string[] = [];
+  for (const paragraph of body.split(/\n\s*\n/)) {
+    let previous: string | undefined;
+    for (const line of paragraph.split('\n')) {
+      if (/^\s*#/.test(line) || line.trim() === '') continue;
+      if (previous === undefined || listItem.test(line)) {
+        lines.push(line.trim());
+      } else {
+        lines[lines.length - 1] = `${lines[lines.length - 1] ?? ''} ${line.trim()}`;
+      }
+      previous = line;
+    }
+  }
+  return lines
+    .flatMap((line) => line.split(/(?<=[.!?])\s+/))
+    .map((sentence) => sentence.replace(listItem, '').trim())
     .filter((sentence) => sentence !== '');
 }
 

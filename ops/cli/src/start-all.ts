@@ -4,6 +4,7 @@ import { startConnector } from '@switchboard/connectors';
 import { startRunner } from '@switchboard/actors';
 import { loadConfig, type AppConfig } from '@switchboard/config';
 import { seedDemoTenant, startHub, type DemoTenant } from '@switchboard/hub';
+import { seedDemoKnowledge } from './demo-knowledge.ts';
 import { createLogger, exitOnStartupError, openInfrastructure, stopOnSignals, type Logger, type RunningRole } from '@switchboard/runtime';
 import { buildWidget, startEmbeddedServices, type EmbeddedServices } from '@switchboard/dev';
 import { buildDashboardIfStale } from './dashboard-build.ts';
@@ -53,6 +54,7 @@ export async function startAll(env: NodeJS.ProcessEnv): Promise<void> {
     await widget;
     const hub = await startHub({ ...config, dashboardDir }, logger, infrastructure, { demoTenantId: demo.tenantId });
     roles.push(hub);
+    await seedDemoKnowledge(hub.address.replace('0.0.0.0', '127.0.0.1'), demo, logger);
     printBanner(config, hub.address, services, demo);
   } catch (error) {
     await Promise.allSettled(roles.map((role) => role.stop()));

@@ -76,6 +76,16 @@ describe('npm start', () => {
     expect(await ready.json()).toEqual({ status: 'ready', dependencies: { nats: 'up', database: 'up', chroma: 'up' } });
     expect(ready.status).toBe(200);
     expect(await (await fetch(`${first.url}/`)).text()).toContain('<title>Switchboard</title>');
+    // The demo workspace starts with its shop's policies in the knowledge base, indexed.
+    const login = await fetch(`${first.url}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo.switchboard.local', password: 'demo-console-pass-1' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    await eventually(async () => {
+      const list = (await (await fetch(`${first.url}/api/v1/knowledge`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { items: Array<{ source: string; status: string }> };
+      return list.items.some((item) => item.source === 'shipping-and-returns.md' && item.status === 'ready');
+    }, 'the demo knowledge base indexed', { timeoutMs: 30_000 });
 
     // Leave a mark in JetStream to find after the restart.
     const nc = await connect({ servers: first.natsUrl });
