@@ -196,10 +196,11 @@ async function registerLiveInbox(
   const inbox = new InboxService(bus, orm);
   const keys = deriveKeys(options.secretKey);
   const channels = new WebchatChannels(orm, keys);
+  const secretBox = createSecretBox(keys.encryptionKey);
   const telegram = new TelegramChannels({
     orm,
     keys,
-    secretBox: createSecretBox(keys.encryptionKey),
+    secretBox,
     api: new TelegramBotApi(options.telegramApiRoot ?? 'https://api.telegram.org'),
     webhookBaseUrl: options.webhookBaseUrl?.replace(/\/+$/, ''),
   });
@@ -209,7 +210,7 @@ async function registerLiveInbox(
   await app.register(botSettingsRoutes, {
     orm,
     bus,
-    secrets: createSecretBox(keys.encryptionKey),
+    secrets: secretBox,
     platformProvider: options.platformAiProvider,
     defaultMonthlyTokens: options.aiMonthlyTokenBudget ?? 2_000_000,
   });

@@ -1,11 +1,11 @@
-import { BotAiSettingsView, ConversationSettingsView, checkSchema, defaultBotAiSettings, type BotAiSettingsUpdate } from '@switchboard/contracts';
+import { ConversationSettingsView, checkSchema, mergeBotAiSettings, type StoredBotAiSettings } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import type { ResponderSettings } from '../ai/first-responder.ts';
 import { defaultConversationSettings, defaultResponderSettings } from '../ai/default-bot-settings.ts';
 import type { ConversationSettings } from './conversation.machine.ts';
 
 /** The workspace's AI settings as stored; the key stays sealed until a provider is built. */
-export interface TenantAiSettings extends Omit<BotAiSettingsUpdate, 'apiKey' | 'removeApiKey'> {
+export interface TenantAiSettings extends StoredBotAiSettings {
   apiKeySealed: string | null;
 }
 
@@ -15,15 +15,9 @@ export interface TenantBotSettings {
   ai: TenantAiSettings;
 }
 
-/** Stored AI settings over the defaults; a field that no longer validates takes its default. */
+/** Stored AI settings over the defaults, with the sealed key beside them. */
 export function mergeAiSettings(stored: unknown, apiKeySealed: string | null = null): TenantAiSettings {
-  const partial = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
-  const merged: Record<string, unknown> = { ...defaultBotAiSettings };
-  for (const [key, value] of Object.entries(partial)) {
-    const schema = (BotAiSettingsView.properties as Record<string, Parameters<typeof checkSchema>[0]>)[key];
-    if (schema !== undefined && key !== 'apiKeySet' && key !== 'activeProvider' && checkSchema(schema, value).ok) merged[key] = value;
-  }
-  return { ...(merged as Omit<BotAiSettingsUpdate, 'apiKey' | 'removeApiKey'>), apiKeySealed };
+  return { ...mergeBotAiSettings(stored), apiKeySealed };
 }
 
 /** The tenant's stored settings merged over the defaults; a field that no longer validates falls back to its default. */

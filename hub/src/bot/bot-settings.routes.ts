@@ -11,9 +11,8 @@ import {
   BotAiSettingsView,
   BotPreviewRequest,
   BotPreviewResult,
-  defaultBotAiSettings,
+  mergeBotAiSettings,
   subjects,
-  checkSchema,
 } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
@@ -36,19 +35,6 @@ interface SettingsRow {
   ai_api_key_sealed: string | null;
 }
 
-type StoredSettings = Omit<BotAiSettingsUpdate, 'apiKey' | 'removeApiKey'>;
-
-/** Stored settings over the defaults; a field that no longer validates takes its default. */
-function storedSettings(raw: Record<string, unknown> | null): StoredSettings {
-  const merged: Record<string, unknown> = { ...defaultBotAiSettings };
-  const properties = BotAiSettingsUpdate.properties as Record<string, Parameters<typeof checkSchema>[0]>;
-  for (const [key, value] of Object.entries(raw ?? {})) {
-    const schema = properties[key];
-    if (schema !== undefined && key !== 'apiKey' && key !== 'removeApiKey' && checkSchema(schema, value).ok) merged[key] = value;
-  }
-  return merged as StoredSettings;
-}
-
 /**
  * `/api/v1/bot`: the bot's AI settings (provider, model, own key — sealed, write-only —,
  * temperature, persona, instructions, language, allowed actions), a preview chat with the bot as
@@ -66,7 +52,7 @@ export const botSettingsRoutes: FastifyPluginAsyncTypebox<BotSettingsRoutesOptio
     return withTenant(orm.em, tenantId, (em) => work(em, tenantId));
   };
   const viewOf = (row: SettingsRow | undefined): BotAiSettingsView => {
-    const settings = storedSettings(row?.ai_settings ?? null);
+    const settings = mergeBotAiSettings(row?.ai_settings ?? null);
     const activeProvider = settings.provider === 'offline'
       ? 'offline'
       : settings.provider === 'openai-compatible' && settings.baseUrl !== undefined

@@ -34,17 +34,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function widgetAsks(workspace: Workspace, text: string): Promise<MessageView> {
-  const widget = await stack.visitor({ key: workspace.widgetKey, visitorId: `v_${randomUUID().replaceAll('-', '')}` });
-  const seen = record(widget, ['message.created']);
-  await command(widget, 'message.send', { text, clientId: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}` });
-  const reply = await eventually(
-    () => seen.map((event) => (event.payload as { message: MessageView }).message).find((message) => message.author.kind === 'bot'),
-    "the bot's reply",
-  );
-  widget.disconnect();
-  return reply;
-}
+const widgetAsks = (workspace: Workspace, text: string) => stack.botAnswers(workspace, text);
 
 describe("a workspace's own AI provider", () => {
   it('runs offline by default (no OPENAI_BASE_URL), and says so', async () => {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KnowledgeUploadResult, MessageView } from '@switchboard/contracts';
-import { eventually, pdfWithText } from '@switchboard/testing';
-import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
+import type { KnowledgeUploadResult } from '@switchboard/contracts';
+import { pdfWithText } from '@switchboard/testing';
+import { LiveStack, type Workspace } from './support/live-stack.ts';
 
 // The knowledge base end to end: an owner uploads a document over REST, and the runner's offline
 // responder answers widget customers from it, on real NATS, PostgreSQL and Chroma.
@@ -40,18 +39,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** What the bot answers a new widget visitor of `workspace` who asks `text`. */
-async function botAnswers(workspace: Workspace, text: string): Promise<string> {
-  const widget = await stack.visitor({ key: workspace.widgetKey, visitorId: `v_${randomUUID().replaceAll('-', '')}` });
-  const seen = record(widget, ['message.created']);
-  await command(widget, 'message.send', { text, clientId: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}` });
-  const reply = await eventually(
-    () => seen.map((event) => (event.payload as { message: MessageView }).message).find((message) => message.author.kind === 'bot'),
-    "the bot's reply",
-  );
-  widget.disconnect();
-  return reply.text ?? '';
-}
+/** The text the bot answers a new widget visitor of `workspace` who asks `text`. */
+const botAnswers = async (workspace: Workspace, text: string) => (await stack.botAnswers(workspace, text)).text ?? '';
 
 describe('answers from the knowledge base', () => {
   it('answers a question about a fact in an uploaded document with the fact and its source', async () => {

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { actionKinds, AiAnswer, ConversationTurn } from './ai.ts';
 import { MESSAGE_TEXT_MAX } from './primitives.ts';
+import { checkSchema } from './schema-check.ts';
 
 // ── the bot's AI settings (REST under /api/v1/bot) ────────────────────────────────────────────
 
@@ -48,7 +49,10 @@ export const BotAiSettingsView = Type.Object(
 );
 export type BotAiSettingsView = Static<typeof BotAiSettingsView>;
 
-export const defaultBotAiSettings: Omit<BotAiSettingsUpdate, 'apiKey' | 'removeApiKey'> = {
+/** The AI settings as stored: everything but the key, which lives sealed in its own column. */
+export type StoredBotAiSettings = Omit<BotAiSettingsUpdate, 'apiKey' | 'removeApiKey'>;
+
+export const defaultBotAiSettings: StoredBotAiSettings = {
   provider: 'platform',
   temperature: 0.3,
   personaName: 'Assistant',
@@ -56,6 +60,24 @@ export const defaultBotAiSettings: Omit<BotAiSettingsUpdate, 'apiKey' | 'removeA
   language: 'en',
   allowedActions: ['crm_note', 'task', 'booking_request', 'order', 'email_draft'],
 };
+
+const storedProperties = Type.Omit(BotAiSettingsUpdate, ['apiKey', 'removeApiKey']).properties as Record<string, Parameters<typeof checkSchema>[0]>;
+
+/**
+ * A workspace's stored AI settings (`tenants.ai_settings`) over the defaults, field by field: a
+ * field that no longer validates (the schema moved on) takes its default. The hub shows them and
+ * the runner answers with them, so both read them through this.
+ */
+export function mergeBotAiSettings(stored: unknown): StoredBotAiSettings {
+  const merged: Record<string, unknown> = { ...defaultBotAiSettings };
+  if (typeof stored === 'object' && stored !== null) {
+    for (const [key, value] of Object.entries(stored)) {
+      const schema = storedProperties[key];
+      if (schema !== undefined && checkSchema(schema, value).ok) merged[key] = value;
+    }
+  }
+  return merged as StoredBotAiSettings;
+}
 
 /** `POST /api/v1/bot/preview`: a message to the bot as it is configured now, stored nowhere. */
 export const BotPreviewRequest = Type.Object(

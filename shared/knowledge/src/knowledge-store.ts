@@ -151,11 +151,13 @@ export class KnowledgeStore {
     if (!Number.isInteger(topK) || topK < 1 || topK > 100) {
       throw new AppError('SB_ERR_VALIDATION', { message: 'topK must be an integer from 1 to 100.', issues: [{ path: '/topK', message: 'must be 1..100' }] });
     }
-    const [embedding] = await this.embedder.embed([question]);
-    if (!embedding) return [];
+    // The question is embedded only once a collection is found: most tenants asking have none.
+    let embedding: number[] | undefined;
     const search = async () => {
       const collection = await this.existingCollection(tenantId);
-      return collection?.query({ queryEmbeddings: [embedding], nResults: topK, include: ['documents', 'metadatas', 'distances'] });
+      if (!collection) return undefined;
+      embedding ??= (await this.embedder.embed([question]))[0];
+      return embedding && collection.query({ queryEmbeddings: [embedding], nResults: topK, include: ['documents', 'metadatas', 'distances'] });
     };
     let result: Awaited<ReturnType<typeof search>>;
     try {

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { withTenant, type Orm } from '@switchboard/db';
 import type { Logger } from 'pino';
 import { costUsd } from './price-table.ts';
@@ -124,7 +125,7 @@ export class TokenBudget {
     });
   }
 
-  private async log(em: Parameters<Parameters<typeof withTenant>[2]>[0], tenantId: string, call: CallRecord, outcome: 'ok' | 'failed'): Promise<void> {
+  private async log(em: EntityManager, tenantId: string, call: CallRecord, outcome: 'ok' | 'failed'): Promise<void> {
     await em.execute(
       `insert into ai_usage (tenant_id, conversation_id, provider, model, tokens_in, tokens_out, cost_usd, latency_ms, outcome)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

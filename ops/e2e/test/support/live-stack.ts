@@ -8,7 +8,7 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
 import { startAiService, startDeliveryPipeline, startInboundPipeline, tenantSettingsSource, type InboundPipeline } from '@switchboard/actors';
 import { connectBus, type Bus, type ConsumerHandle } from '@switchboard/bus';
-import type { AuthenticatedSession, ChannelList, KnowledgeDocumentList, KnowledgeDocumentView, WidgetAuth } from '@switchboard/contracts';
+import type { AuthenticatedSession, ChannelList, KnowledgeDocumentList, KnowledgeDocumentView, MessageView, WidgetAuth } from '@switchboard/contracts';
 import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase, startNatsServer, type RunningNatsServer } from '@switchboard/dev';
 import { build, type HubOptions } from '@switchboard/hub';
@@ -157,6 +157,19 @@ export class LiveStack {
       const { items } = await this.api<KnowledgeDocumentList>(token, 'GET', '/api/v1/knowledge');
       return items.length === count && items.every((item) => item.status === 'ready' || item.status === 'failed') && items;
     }, `${count} knowledge documents ready`, { timeoutMs: 30_000 });
+  }
+
+  /** What the bot answers a new widget visitor of `workspace` who asks `text` (the stored message). */
+  async botAnswers(workspace: Workspace, text: string): Promise<MessageView> {
+    const widget = await this.visitor({ key: workspace.widgetKey, visitorId: `v_${randomUUID().replaceAll('-', '')}` });
+    const seen = record(widget, ['message.created']);
+    await command(widget, 'message.send', { text, clientId: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}` });
+    const reply = await eventually(
+      () => seen.map((event) => (event.payload as { message: MessageView }).message).find((message) => message.author.kind === 'bot'),
+      "the bot's reply",
+    );
+    widget.disconnect();
+    return reply;
   }
 
   /** A console socket signed in with `token`, connected. */
