@@ -149,6 +149,40 @@ describe('conversation machine', () => {
     expect(emitted).toEqual([{ type: 'note.added', agentId }]);
   });
 
+  it('goes silent at once when the business answers from its own phone, dropping an answer on its way', async () => {
+    let finish: (value: AiAnswer) => void = () => undefined;
+    const { actor, emitted } = start(() => new Promise<AiAnswer>((resolve) => {
+      finish = resolve;
+    }));
+    actor.send(customer('is the blue one in stock?'));
+    expect(actor.getSnapshot().matches({ bot: 'answering' })).toBe(true);
+    actor.send({ type: 'business.message', messageId: 'true_212600000009@c.us_PHONE1' });
+    expect(actor.getSnapshot().value).toBe('awaiting_agent');
+    expect(actor.getSnapshot().context.pending).toBeUndefined();
+    finish(answer({ reply: 'Yes, we have it.' }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The AI's late answer went nowhere: only the handoff to people was emitted.
+    expect(emitted).toEqual([{ type: 'handoff.requested', reason: 'answered_from_phone' }]);
+    actor.send(customer('great, thanks'));
+    expect(actor.getSnapshot().value).toBe('awaiting_agent');
+    expect(emitted).toHaveLength(1);
+    // An agent can take it and give it back to the bot, which answers again.
+    const agentId = randomUUID();
+    actor.send({ type: 'agent.claim', agentId });
+    actor.send({ type: 'business.message', messageId: 'true_212600000009@c.us_PHONE2' });
+    expect(actor.getSnapshot().value).toBe('agent');
+    actor.send({ type: 'agent.release', agentId });
+    expect(actor.getSnapshot().matches('bot')).toBe(true);
+  });
+
+  it('reopens a closed conversation to people when the business writes in it from its phone', () => {
+    const { actor, emitted } = start();
+    actor.send({ type: 'conversation.close' });
+    actor.send({ type: 'business.message', messageId: 'true_212600000009@c.us_PHONE3' });
+    expect(actor.getSnapshot().value).toBe('awaiting_agent');
+    expect(emitted.map((event) => event.type)).toEqual(['conversation.closed', 'conversation.reopened', 'handoff.requested']);
+  });
+
   it('falls back and offers a person when the AI fails', async () => {
     const { actor, emitted } = start(async () => {
       throw new Error('provider timeout');

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboundMessage } from '@switchboard/contracts';
-import { testLogger } from '@switchboard/testing';
+import type { InboundMessage, OutboundMessage } from '@switchboard/contracts';
+import { eventually, testLogger } from '@switchboard/testing';
 import { PermanentSendError } from '../src/core/connector.ts';
 import { FakeWhatsApp, type FakeWhatsAppClient } from '../src/testing.ts';
 import { WhatsAppConnector } from '../src/whatsapp/whatsapp.connector.ts';
@@ -38,6 +38,7 @@ async function readyConnector(whitelist: string[] = []) {
   const whatsApp = new FakeWhatsApp();
   const deliveries: Array<{ messageId: string; status: string }> = [];
   const takeovers: string[] = [];
+  const inbound: InboundMessage[] = [];
   const connector = new WhatsAppConnector({
     tenantId: randomUUID(), channelId: randomUUID(), clientFactory: whatsApp.factory, authDataPath, logger: testLogger(),
     rules: { whitelist, enabledGroups: [] },
@@ -46,11 +47,13 @@ async function readyConnector(whitelist: string[] = []) {
     takeoverPauseMs: 3_600_000,
     now: () => clock,
   });
-  await connector.start(async () => undefined);
+  await connector.start(async (message) => {
+    inbound.push(message);
+  });
   const client: FakeWhatsAppClient = await whatsApp.until(() => whatsApp.latest(connector.channelId)?.state === 'qr' && whatsApp.latest(connector.channelId));
   await client.scan();
   await whatsApp.until(() => connector.status().state === 'ready');
-  return { connector, client, deliveries, takeovers };
+  return { connector, client, deliveries, takeovers, inbound };
 }
 
 const outbound = (connector: WhatsAppConnector, overrides: Partial<OutboundMessage> = {}): OutboundMessage => ({
@@ -95,10 +98,17 @@ describe('sending through a WhatsApp session', () => {
     await connector.stop();
   });
 
-  it('pauses the bot for a while in a chat the business answered from its phone, and only in that chat', async () => {
-    const { connector, client, takeovers } = await readyConnector();
-    client.phoneSends('212600000009@c.us', 'I will handle this one');
+  it('hands on what the business wrote from its phone, and holds bot replies back in that chat only, for a while', async () => {
+    const { connector, client, takeovers, inbound } = await readyConnector();
+    const phone = client.phoneSends('212600000009@c.us', 'I will handle this one');
     expect(takeovers).toEqual(['212600000009@c.us']);
+    await eventually(() => inbound.length === 1, "the phone's message");
+    // The customer is the contact (no name: on this message WhatsApp's name is the business's).
+    expect(inbound[0]).toMatchObject({
+      externalMessageId: phone.id._serialized, externalChatId: '212600000009@c.us', text: 'I will handle this one',
+      contact: { externalId: '212600000009@c.us', phone: '212600000009' }, fromBusiness: true, isGroup: false,
+    });
+    expect(inbound[0]?.contact.name).toBeUndefined();
     await expect(connector.send(outbound(connector, { author: { kind: 'bot' } }))).rejects.toThrow(/paused/);
     await connector.send(outbound(connector, { author: { kind: 'bot' }, externalChatId: '212600000011@c.us' }));
     await connector.send(outbound(connector));
@@ -112,6 +122,8 @@ describe('sending through a WhatsApp session', () => {
     clock += 700_000;
     await connector.send(outbound(connector, { author: { kind: 'bot' } }));
     expect(client.sent).toHaveLength(3);
+    // Only the phone's two messages were handed on; what this connector sent never comes back as the business's.
+    expect(inbound.map((message) => message.text)).toEqual(['I will handle this one', 'Still here']);
     await connector.stop();
   });
 

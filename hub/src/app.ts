@@ -33,6 +33,7 @@ import { botSettingsRoutes } from './bot/bot-settings.routes.ts';
 import { channelRoutes } from './inbox/channels.routes.ts';
 import { whatsAppChannelRoutes } from './inbox/whatsapp-channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
+import { attachmentRoutes } from './media/attachment.routes.ts';
 import { InboxService } from './inbox/inbox.service.ts';
 import { WebchatChannels } from './inbox/webchat-channels.ts';
 import type { PrincipalResolver } from './identity/principal-resolver.ts';
@@ -94,6 +95,8 @@ export interface HubOptions {
   aiMonthlyTokenBudget?: number;
   /** The Telegram Bot API (`TELEGRAM_API_ROOT`, default `https://api.telegram.org`). */
   telegramApiRoot?: string;
+  /** `MEDIA_MAX_BYTES`: the largest customer file kept (default 16 MiB). */
+  mediaMaxBytes?: number;
   /**
    * `PUBLIC_URL` when it was set: where Telegram posts webhook-mode channels' updates. Without
    * it, adding a webhook channel registers no webhook (Telegram could not reach the hub).
@@ -205,6 +208,9 @@ async function registerLiveInbox(
     webhookBaseUrl: options.webhookBaseUrl?.replace(/\/+$/, ''),
   });
   await app.register(inboxRoutes, { inbox });
+  await app.register(attachmentRoutes, {
+    orm, secretBox, telegramApiRoot: options.telegramApiRoot ?? 'https://api.telegram.org', maxBytes: options.mediaMaxBytes ?? 16 * 1024 * 1024,
+  });
   await app.register(cannedResponseRoutes, { orm });
   await app.register(actionRoutes, { orm, bus });
   await app.register(botSettingsRoutes, {

@@ -55,6 +55,7 @@ export async function startHub(config: AppConfig, logger: Logger, infrastructure
       aiMonthlyTokenBudget: config.aiMonthlyTokenBudget,
       ...(config.openaiBaseUrl === undefined ? {} : { platformAiProvider: `openai:${config.openaiModel}` }),
       telegramApiRoot: config.telegramApiRoot,
+      mediaMaxBytes: config.mediaMaxBytes,
       ...(config.webhookBaseUrl === undefined ? {} : { webhookBaseUrl: config.webhookBaseUrl }),
       knowledge: { allowPrivateUrls: config.knowledgeUrlAllowPrivate },
       ...extras,

@@ -59,7 +59,7 @@ afterAll(async () => {
  * body is read): public routes anonymously, platform routes as a super admin, the rest as an owner.
  */
 function send(operation: Operation, payload: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-  const url = operation.url.replace(':userId', agentId).replace(':tenantId', agentId).replace(':id', agentId);
+  const url = operation.url.replace(':userId', agentId).replace(':tenantId', agentId).replace(':messageId', agentId).replace(':index', '0').replace(':id', agentId);
   const token = operation.access === 'public' ? undefined : operation.access.startsWith('platform.') ? rootToken : ownerToken;
   return hub.app.inject({
     method: operation.method as 'POST',

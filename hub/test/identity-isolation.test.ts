@@ -86,7 +86,7 @@ afterAll(async () => {
 /** The URL of a route aimed at tenant B: B's ids in its path, and B as the audit filter. */
 function foreignUrl(url: string): string {
   const id = url.startsWith('/api/v1/api-keys') ? b.apiKeyId : b.invitationId;
-  const filled = url.replace(':userId', b.agentId).replace(':tenantId', b.tenantId).replace(':id', id);
+  const filled = url.replace(':userId', b.agentId).replace(':tenantId', b.tenantId).replace(':messageId', id).replace(':index', '0').replace(':id', id);
   return filled === '/api/v1/audit' ? `${filled}?tenantId=${b.tenantId}` : filled;
 }
 

@@ -133,18 +133,26 @@ export class ConversationRuntime {
     });
   }
 
-  /** A customer's message: stored with the step it causes, once, however often it is delivered. */
+  /**
+   * A channel message: a customer's, or one the business wrote from its own phone (which hands
+   * the chat to people). Stored with the step it causes, once, however often it is delivered.
+   */
   async handleInbound(envelope: BusEnvelope<'inbound.message'>): Promise<void> {
     const inbound = envelope.data;
     const { tenantId } = envelope;
-    this.routes.set(`${tenantId}:${inbound.externalMessageId}`, { channelId: inbound.channelId, externalChatId: inbound.externalChatId });
-    // Messages the bot never answers (an agent holds the chat) leave their route behind: bounded.
-    if (this.routes.size > 10_000) this.routes.delete(this.routes.keys().next().value ?? '');
+    if (!inbound.fromBusiness) {
+      this.routes.set(`${tenantId}:${inbound.externalMessageId}`, { channelId: inbound.channelId, externalChatId: inbound.externalChatId });
+      // Messages the bot never answers (an agent holds the chat) leave their route behind: bounded.
+      if (this.routes.size > 10_000) this.routes.delete(this.routes.keys().next().value ?? '');
+    }
+    const event: ConversationEvent = inbound.fromBusiness
+      ? { type: 'business.message', messageId: inbound.externalMessageId }
+      : { type: 'customer.message', messageId: inbound.externalMessageId, text: inbound.text ?? '' };
     try {
       const { stored, emitted } = await this.host.dispatch(
         keyOf(tenantId, inbound.channelId, inbound.externalChatId),
         () => this.newInput(tenantId),
-        { type: 'customer.message', messageId: inbound.externalMessageId, text: inbound.text ?? '' },
+        event,
         async ({ snapshot, emitted, version }) => {
           const step = await conversationStore.recordInbound(this.options.orm, tenantId, inbound, snapshot, emitted, version);
           return { result: { stored: step, emitted }, version: step.version };
@@ -285,9 +293,10 @@ export class ConversationRuntime {
     const publishes: Array<Promise<unknown>> = [];
     for (const message of stored.messages) {
       publishes.push(bus.publish(createEnvelope('message.created', tenantId, { message, route })));
-      // A widget reply reaches the visitor from the events stream through the hub; every other
-      // channel's goes to the connector holding its session.
-      if (message.direction === 'outbound' && !message.isPrivate && conversation.channelType !== 'webchat') publishes.push(this.publishOutbound(tenantId, stored, message));
+      // A widget reply reaches the visitor from the events stream through the hub (stored as
+      // sent); every other channel's waits for the connector holding its session (pending). A
+      // message the business already sent from its own phone is neither: it is only shown.
+      if (message.direction === 'outbound' && !message.isPrivate && message.status === 'pending') publishes.push(this.publishOutbound(tenantId, stored, message));
     }
     // A new conversation is announced; a changed one is carried by the fact that changed it
     // (handoff, assignment, release, close), and a message alone is told by `message.created`,

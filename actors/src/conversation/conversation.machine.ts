@@ -46,6 +46,8 @@ export interface ConversationInput {
 
 export type ConversationEvent =
   | { type: 'customer.message'; messageId: string; text: string }
+  /** The business wrote in the chat outside Switchboard (from its own phone): a person took over. */
+  | { type: 'business.message'; messageId: string }
   | { type: 'agent.claim'; agentId: string }
   | { type: 'agent.release'; agentId: string }
   | { type: 'agent.transfer'; agentId: string }
@@ -81,7 +83,8 @@ export interface AskAiInput {
  * One conversation, from the first customer message to closed and back. `bot`: the AI answers
  * each message; `awaiting_agent`: the bot is silent and the chat waits in the queue; `agent`: a
  * person owns it and the bot never answers; `closed`: the next customer message reopens it
- * with the bot. Side effects are the `askAi` actor (provided by the runner) and emitted facts.
+ * with the bot. A message the business writes outside Switchboard (from its own phone) silences
+ * the bot at once, mid-answer too, and puts the chat in the queue for the console to see. Side effects are the `askAi` actor (provided by the runner) and emitted facts.
  */
 export const conversationMachine = setup({
   types: {
@@ -150,6 +153,11 @@ export const conversationMachine = setup({
         ],
         'agent.claim': { target: 'agent', actions: 'assignAgent' },
         'conversation.close': { target: 'closed' },
+        // Leaving `answering` stops the AI call: its answer, if it still comes, is dropped.
+        'business.message': {
+          target: 'awaiting_agent',
+          actions: [emit({ type: 'handoff.requested', reason: 'answered_from_phone' }), assign({ pending: undefined })],
+        },
       },
       states: {
         idle: {},
@@ -287,6 +295,10 @@ export const conversationMachine = setup({
           },
         ],
         'conversation.reopen': { target: 'bot', actions: emit({ type: 'conversation.reopened' }) },
+        'business.message': {
+          target: 'awaiting_agent',
+          actions: [emit({ type: 'conversation.reopened' }), emit({ type: 'handoff.requested', reason: 'answered_from_phone' })],
+        },
       },
     },
   },

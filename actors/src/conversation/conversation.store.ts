@@ -119,7 +119,7 @@ export const conversationStore = {
       ...(state.context.assignedAgentId ? { assignedAgentId: state.context.assignedAgentId } : {}),
       ...(state.context.agentDeadlineAt ? { agentDeadlineAt: new Date(state.context.agentDeadlineAt).toISOString() } : {}),
       ...(inbound || lastText !== undefined ? { lastPreview: preview(lastText) } : {}),
-      fromCustomer: inbound !== undefined,
+      fromCustomer: inbound !== undefined && inbound.fromBusiness !== true,
       replies,
       ...(inbound ? { inbound: { ...inbound, messageId: inboundMessageId(inbound.channelId, inbound.externalMessageId) } } : {}),
       ...(agentWrite ? { agentWrite: { externalId: agentExternalId(agentWrite), agentId: agentWrite.agentId, agentName: agentWrite.agentName, text: agentWrite.text, isPrivate: agentWrite.kind === 'note' } } : {}),

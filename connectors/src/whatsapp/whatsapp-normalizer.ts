@@ -28,20 +28,25 @@ export function phoneOf(whatsAppId: string): string | undefined {
 }
 
 /**
- * A whatsapp-web.js `message` as Switchboard's `InboundMessage`, or undefined for what is not a
- * customer's message (status broadcasts, system notices, calls) and for groups the channel does
- * not listen to. The external id is WhatsApp's own (`id._serialized`), which a reconnect
- * replays unchanged, so the bus and the database see a replay as the same message. Media is
- * described (kind, type, name, size, caption); its bytes stay on WhatsApp until a media store
- * exists to hold them.
+ * A whatsapp-web.js message as Switchboard's `InboundMessage`, or undefined for what is not a
+ * message of a chat the channel serves (status broadcasts, system notices, calls, groups the
+ * channel does not listen to). A customer's message (`message`) comes from its chat; one the
+ * business wrote from its own phone (`message_create` with `fromMe`) goes to it and is marked
+ * `fromBusiness`, with the customer as the contact (never the business's own name). The external
+ * id is WhatsApp's own (`id._serialized`), which a reconnect replays unchanged, so the bus and
+ * the database see a replay as the same message. Media is described (kind, type, name, size,
+ * caption); the connector fetches its bytes into the media store.
  */
 export async function normaliseWhatsAppMessage(channelId: string, message: WaMessage, rules: WhatsAppChannelRules): Promise<InboundMessage | undefined> {
-  if (message.fromMe || message.from === 'status@broadcast' || !handledTypes.has(message.type)) return undefined;
-  const isGroup = message.from.endsWith('@g.us');
-  if (isGroup && !rules.enabledGroups.includes(message.from)) return undefined;
-  const senderId = isGroup ? (message.author ?? message.from) : message.from;
+  const chatId = message.fromMe ? message.to : message.from;
+  if (chatId === 'status@broadcast' || !handledTypes.has(message.type)) return undefined;
+  const isGroup = chatId.endsWith('@g.us');
+  // The business writing in a group from its phone is not a takeover of a customer's chat.
+  if (isGroup && (message.fromMe || !rules.enabledGroups.includes(chatId))) return undefined;
+  const senderId = message.fromMe ? chatId : isGroup ? (message.author ?? chatId) : chatId;
   const phone = phoneOf(senderId);
-  const name = message._data?.notifyName?.slice(0, 255);
+  // On the business's own message, notifyName is the business: the customer keeps their name.
+  const name = message.fromMe ? undefined : message._data?.notifyName?.slice(0, 255);
   const kind = attachmentKindOf[message.type];
   const caption = kind && message.body ? message.body.slice(0, 1024) : undefined;
   const attachments: Attachment[] = kind && message.hasMedia
@@ -63,12 +68,13 @@ export async function normaliseWhatsAppMessage(channelId: string, message: WaMes
     channelId,
     channelType: 'whatsapp',
     externalMessageId: message.id._serialized.slice(0, 255),
-    externalChatId: message.from.slice(0, 255),
+    externalChatId: chatId.slice(0, 255),
     contact: { externalId: senderId.slice(0, 255), ...(name ? { name } : {}), ...(phone ? { phone } : {}) },
     ...(text ? { text } : {}),
     attachments,
     ...(replyToExternalId ? { replyToExternalId: replyToExternalId.slice(0, 255) } : {}),
     isGroup,
     sentAt: new Date((Number.isFinite(message.timestamp) ? message.timestamp : Date.now() / 1000) * 1000).toISOString(),
+    ...(message.fromMe ? { fromBusiness: true } : {}),
   };
 }

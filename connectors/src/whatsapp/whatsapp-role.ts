@@ -41,6 +41,7 @@ export async function startWhatsAppRole(
     clientFactory,
     vault,
     maxSessions: config.whatsappMaxSessions,
+    mediaMaxBytes: config.mediaMaxBytes,
     ...overrides,
   });
 }

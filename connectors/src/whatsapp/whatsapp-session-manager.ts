@@ -6,6 +6,7 @@ import { AppError, isAppError } from '@switchboard/errors';
 import type { Logger } from 'pino';
 import type { Connector } from '../core/connector.ts';
 import { publishInbound } from '../core/inbound-publisher.ts';
+import { postgresMediaKeeper } from '../core/media-keeper.ts';
 import { SessionLeases } from './session-lease.ts';
 import type { SessionVault } from './session-vault.ts';
 import { sessionDirOf, type WhatsAppClientFactory } from './whatsapp-client.ts';
@@ -33,6 +34,8 @@ export interface WhatsAppSessionsOptions {
   statusIntervalMs?: number;
   maxAttempts?: number;
   backoffMs?: (attempt: number) => number;
+  /** The largest received file kept in the media store (bytes, default 16 MiB). */
+  mediaMaxBytes?: number;
 }
 
 interface HeldSession {
@@ -144,7 +147,8 @@ export class WhatsAppSessionManager {
           createEnvelope('delivery.reported', tenantId, { messageId: report.messageId, channelId, externalMessageId: report.externalMessageId, status: report.status, at: new Date().toISOString() }),
           { channelId, msgId: `dlv:${report.messageId}:${report.status}` },
         ),
-        onHumanTakeover: (externalChatId) => this.log.info({ channelId, externalChatId }, 'the business answered from its phone: the bot is paused in this chat'),
+        onHumanTakeover: (externalChatId) => this.log.info({ channelId, externalChatId }, 'the business answered from its phone: the chat goes to people'),
+        media: postgresMediaKeeper(this.options.orm, tenantId, channelId, this.options.mediaMaxBytes ?? 16 * 1024 * 1024),
       }),
     };
     this.held.set(channelId, session);

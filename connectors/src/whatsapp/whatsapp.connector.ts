@@ -3,6 +3,7 @@ import type { ChannelState, InboundMessage, OutboundMessage } from '@switchboard
 import type { Logger } from 'pino';
 import { createActor, type Actor } from 'xstate';
 import { PermanentSendError, type Connector, type ConnectorStatus, type SendReceipt } from '../core/connector.ts';
+import type { MediaKeeper } from '../core/media-keeper.ts';
 import type { WaAck, WaMedia, WaMessage, WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.ts';
 import { noRules, normaliseWhatsAppMessage, phoneOf, type WhatsAppChannelRules } from './whatsapp-normalizer.ts';
 import { sessionStateOf, whatsAppBackoff, whatsAppSessionMachine } from './whatsapp-session.machine.ts';
@@ -34,8 +35,15 @@ export interface WhatsAppConnectorOptions {
   onDelivery?: (report: { messageId: string; externalMessageId: string; status: 'sent' | 'delivered' | 'read' }) => void;
   /** The business wrote in a chat from its own phone: a person took the chat over. */
   onHumanTakeover?: (externalChatId: string) => void;
-  /** How long the bot stays silent in a chat after the business last wrote in it from its phone (ms, default 12 h). */
+  /**
+   * How long this connector refuses bot replies in a chat after the business last wrote in it
+   * from its phone (ms, default 1 minute). The lasting pause is the conversation's: the phone's
+   * message moves it to the queue, where the bot is silent until an agent gives it back. This
+   * guard only stops a bot answer that was already on its way.
+   */
   takeoverPauseMs?: number;
+  /** Where received media is kept; without it media is described only. */
+  media?: MediaKeeper;
   /** The clock, for the pause's end (tests move it). */
   now?: () => number;
 }
@@ -225,24 +233,14 @@ export class WhatsAppConnector implements Connector {
   private attach(client: WhatsAppClient, onInbound: (message: InboundMessage) => Promise<void>, log: Logger): () => void {
     let attached = true;
     client.on('message', (message) => {
-      if (!attached) return;
-      const failed = (error: unknown) => log.warn({ err: error, externalMessageId: message.id._serialized }, 'could not take a WhatsApp message in');
-      const handle = () => normaliseWhatsAppMessage(this.channelId, message, this.rules).then((inbound) => {
-        if (inbound) onInbound(inbound).catch(failed);
-      }, failed);
-      // Only a quoted message waits on WhatsApp while it is normalised; from one on, messages queue
-      // behind it so that they are handed on in the order they came. Otherwise nothing waits.
-      if (this.inboundQueued === 0 && !message.hasQuotedMsg) {
-        void handle();
-        return;
-      }
-      this.inboundQueued += 1;
-      this.inbound = this.inbound.then(handle).finally(() => {
-        this.inboundQueued -= 1;
-      });
+      // The account's own messages arrive as `message_create` (below), never as customers'.
+      if (attached && !message.fromMe) this.take(message, onInbound, log);
     });
     client.on('message_create', (message) => {
-      if (attached) this.noticeOwnMessage(message);
+      if (attached && this.isFromPhone(message)) {
+        this.pause(message.to);
+        this.take(message, onInbound, log);
+      }
     });
     client.on('message_ack', (message, ack) => {
       const messageId = this.sentIds.get(message.id._serialized);
@@ -254,17 +252,72 @@ export class WhatsAppConnector implements Connector {
     };
   }
 
-  /** `message_create` fires for every message the account writes: ours (already known) and the phone's. */
-  private noticeOwnMessage(message: WaMessage): void {
-    if (!message.fromMe || this.sentIds.has(message.id._serialized)) return;
-    const chatId = message.to;
-    const pending = this.inFlight.get(chatId);
-    if (pending?.includes(message.body)) return;
-    if (chatId.endsWith('@g.us')) return;
+  /**
+   * Hands a message on: normalised, its media kept, in the order WhatsApp gave them. Only a
+   * message that waits on WhatsApp (a quoted message to look up, media to download) queues, and
+   * from one on the following messages queue behind it; otherwise nothing waits.
+   */
+  private take(message: WaMessage, onInbound: (message: InboundMessage) => Promise<void>, log: Logger): void {
+    const failed = (error: unknown) => log.warn({ err: error, externalMessageId: message.id._serialized }, 'could not take a WhatsApp message in');
+    const handle = () => normaliseWhatsAppMessage(this.channelId, message, this.rules)
+      .then((inbound) => (inbound ? this.keepMedia(message, inbound, log) : undefined))
+      .then((inbound) => {
+        if (inbound) onInbound(inbound).catch(failed);
+      }, failed);
+    if (this.inboundQueued === 0 && !message.hasQuotedMsg && !message.hasMedia) {
+      void handle();
+      return;
+    }
+    this.inboundQueued += 1;
+    this.inbound = this.inbound.then(handle).finally(() => {
+      this.inboundQueued -= 1;
+    });
+  }
+
+  /**
+   * Downloads a message's media into the media store and points its attachment there. WhatsApp
+   * keeps media on its servers for a limited time, so it is fetched now, not when first viewed.
+   * A file too large, or one WhatsApp no longer has, stays described without bytes: the message
+   * is never held back or lost for its media.
+   */
+  private async keepMedia(message: WaMessage, inbound: InboundMessage, log: Logger): Promise<InboundMessage> {
+    const keeper = this.options.media;
+    const [attachment] = inbound.attachments;
+    if (!keeper || !attachment || !message.hasMedia) return inbound;
+    if (attachment.sizeBytes !== undefined && attachment.sizeBytes > keeper.maxBytes) return inbound;
+    const source = `${inbound.externalMessageId}#0`;
+    try {
+      let url = await keeper.find(source);
+      if (url === undefined) {
+        const media = await message.downloadMedia();
+        if (!media) return inbound;
+        const bytes = Buffer.from(media.data, 'base64');
+        if (bytes.byteLength > keeper.maxBytes) return inbound;
+        url = await keeper.keep(source, { mimeType: media.mimetype || attachment.mimeType, fileName: media.filename ?? attachment.fileName, bytes });
+      }
+      return { ...inbound, attachments: [{ ...attachment, url }, ...inbound.attachments.slice(1)] };
+    } catch (error) {
+      log.warn({ err: error, externalMessageId: inbound.externalMessageId }, 'could not keep a WhatsApp message\'s media; the message is taken in without it');
+      return inbound;
+    }
+  }
+
+  /**
+   * `message_create` fires for every message the account writes: ours (already known, or being
+   * sent right now) and the phone's. Only the phone's, in a personal chat, are a person taking over.
+   */
+  private isFromPhone(message: WaMessage): boolean {
+    if (!message.fromMe || this.sentIds.has(message.id._serialized)) return false;
+    if (this.inFlight.get(message.to)?.includes(message.body)) return false;
+    return !message.to.endsWith('@g.us') && message.to !== 'status@broadcast';
+  }
+
+  /** The bot stops answering in a chat the business just wrote in from its phone. */
+  private pause(chatId: string): void {
     const wasPaused = this.isPaused(chatId);
     // Each message from the phone restarts the pause: the person is still in the conversation.
     this.pausedChats.delete(chatId);
-    this.pausedChats.set(chatId, this.now() + (this.options.takeoverPauseMs ?? 12 * 3_600_000));
+    this.pausedChats.set(chatId, this.now() + (this.options.takeoverPauseMs ?? 60_000));
     if (this.pausedChats.size > SENT_MEMORY) this.pausedChats.delete(this.pausedChats.keys().next().value ?? '');
     if (!wasPaused) this.options.onHumanTakeover?.(chatId);
   }

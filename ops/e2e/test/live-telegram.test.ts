@@ -128,6 +128,47 @@ describe('Telegram end to end', () => {
     expect(consoleMessages(seenByB).map((message) => message.text)).not.toContain('Is the shop open on Friday?');
   });
 
+  it('shows the photo a customer sent: fetched from the Bot API when first viewed, kept after, for its workspace only', async () => {
+    const chatId = 4_400_250;
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a torn parcel')]);
+    const file = telegram.addFile(photo, { fileName: 'photo.jpg' });
+    const update = textUpdate('', chatId);
+    const { text: _omitted, ...withoutText } = update.message ?? { text: '' };
+    const photoUpdate = { ...update, message: { ...withoutText, caption: 'look at this', photo: [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, width: 90, height: 90, file_size: file.size }] } };
+    expect(await deliver(hooked.bot, photoUpdate)).toBe(200);
+    const [row] = await eventually(async () => {
+      const rows = await stack.sql<{ id: string; conversation_id: string; attachments: Array<{ url?: string }> }>('select id, conversation_id, attachments from messages where external_id = $1', [externalId(update)]);
+      return rows.length > 0 ? rows : undefined;
+    }, 'the stored photo');
+    // The token-free reference is stored, never the download URL (which carries the bot token).
+    expect(row?.attachments[0]?.url).toBe(`telegram-file:${file.fileId}`);
+    expect(JSON.stringify(row)).not.toContain(hooked.bot.token);
+    const path = `/api/v1/conversations/${row?.conversation_id}/messages/${row?.id}/attachments/0`;
+    const getFileCalls = () => telegram.callsOf('getFile').filter((call) => call.params['file_id'] === file.fileId).length;
+    for (let view = 0; view < 2; view += 1) {
+      const response = await stack.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${shopA.token}` } });
+      expect(response.statusCode).toBe(200);
+      expect(response.rawPayload.equals(photo)).toBe(true);
+      expect(response.headers['content-type']).toBe('image/jpeg');
+      expect(response.body).not.toContain(hooked.bot.token);
+    }
+    // The second view came from the media store.
+    expect(getFileCalls()).toBe(1);
+    const other = await stack.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${shopB.token}` } });
+    expect(other.statusCode).toBe(404);
+    // A file Telegram no longer has is a 404 that says so, not a 500.
+    const lost = textUpdate('', chatId);
+    const { text: _none, ...lostMessage } = lost.message ?? { text: '' };
+    expect(await deliver(hooked.bot, { ...lost, message: { ...lostMessage, document: { file_id: 'BQACgone', file_unique_id: 'gone', file_name: 'invoice.pdf', mime_type: 'application/pdf' } } })).toBe(200);
+    const [gone] = await eventually(async () => {
+      const rows = await stack.sql<{ id: string; conversation_id: string }>('select id, conversation_id from messages where external_id = $1', [externalId(lost)]);
+      return rows.length > 0 ? rows : undefined;
+    }, 'the stored document');
+    const missing = await stack.app.inject({ method: 'GET', url: `/api/v1/conversations/${gone?.conversation_id}/messages/${gone?.id}/attachments/0`, headers: { authorization: `Bearer ${shopA.token}` } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'SB_ERR_NOT_FOUND', message: expect.stringContaining('Telegram no longer has this file') } });
+  });
+
   it("sends an agent's reply from the console to the Telegram chat", async () => {
     const chatId = 4_400_300;
     const update = textUpdate('I need help with my order', chatId);

@@ -125,20 +125,87 @@ describe('WhatsApp channels end to end', () => {
     await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', [`false_${customer}_3EB0BBBB0002`])).length === 1, 'the next message');
   });
 
-  it('pauses the bot in a chat once the business answers from its own phone', async () => {
+  it("hands the chat to people once the business answers from its own phone, and shows the phone's message", async () => {
     const { client } = await linkedChannel(alpha, '212600000104');
+    const agentConsole = await stack.console(alpha.token);
+    const seen = record(agentConsole, ['message.created', 'handoff.requested']);
     const customer = '212600000203@c.us';
     client.receive({ id: `false_${customer}_3EB0CCCC0001`, from: customer, body: 'hello', notifyName: 'Karim' });
     await eventually(() => client.sent.filter((sent) => sent.chatId === customer).length === 1, "the bot's first answer on WhatsApp");
-    client.phoneSends(customer, 'Karim! I will take care of you myself.');
+    const phone = client.phoneSends(customer, 'Karim! I will take care of you myself.');
+    const [conversation] = await eventually(async () => {
+      const rows = await stack.sql<{ id: string; status: string }>('select id, status from conversations where external_chat_id = $1', [customer]);
+      return rows[0]?.status === 'awaiting_agent' ? rows : undefined;
+    }, 'the conversation handed to people');
+    // The phone's message is in the timeline as a person's reply, already delivered, and the
+    // console was told both the message and why the chat now waits for people.
+    const [stored] = await stack.sql<{ direction: string; author_kind: string; author_name: string; status: string; text: string }>(
+      'select direction, author_kind, author_name, status, text from messages where external_id = $1', [phone.id._serialized]);
+    expect(stored).toEqual({ direction: 'outbound', author_kind: 'agent', author_name: 'Business phone', status: 'sent', text: 'Karim! I will take care of you myself.' });
+    await eventually(() => seen.some((event) => event.name === 'handoff.requested'
+      && (event.payload as ConsoleFrame<'handoff.requested'>).data.reason === 'answered_from_phone'
+      && (event.payload as ConsoleFrame<'handoff.requested'>).data.conversation.id === conversation?.id), 'the handoff in the console');
+    expect(seen.filter((event) => event.name === 'message.created' && (event.payload as ConsoleFrame<'message.created'>).data.message.text === 'Karim! I will take care of you myself.')).toHaveLength(1);
+    // The customer's contact kept their own name, not the business's.
+    expect((await stack.sql<{ name: string }>('select name from contacts where external_id = $1', [customer]))[0]?.name).toBe('Karim');
+    // The bot stays silent: the next message is stored and nobody but people answer it.
     client.receive({ id: `false_${customer}_3EB0CCCC0002`, from: customer, body: 'hello again' });
-    const [failed] = await eventually(async () => {
-      const rows = await stack.sql<{ status: string; failure_reason: string }>(
-        `select m.status, m.failure_reason from messages m join conversations c on c.id = m.conversation_id where c.external_chat_id = $1 and m.author_kind = 'bot' and m.status = 'failed'`, [customer]);
-      return rows.length > 0 ? rows : undefined;
-    }, "the bot's second answer held back");
-    expect(failed?.failure_reason).toContain('paused');
+    await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', [`false_${customer}_3EB0CCCC0002`])).length === 1, 'the next message');
+    const bot = await stack.sql(`select 1 from messages m join conversations c on c.id = m.conversation_id where c.external_chat_id = $1 and m.author_kind = 'bot'`, [customer]);
+    expect(bot).toHaveLength(1);
     expect(client.sent.filter((sent) => sent.chatId === customer)).toHaveLength(1);
+    // The phone's message arriving again (a replay) is stored once.
+    client.emit('message_create', phone);
+    client.receive({ id: `false_${customer}_3EB0CCCC0003`, from: customer, body: 'still there?' });
+    await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', [`false_${customer}_3EB0CCCC0003`])).length === 1, 'the message after the replay');
+    expect(await stack.sql('select 1 from messages where external_id = $1', [phone.id._serialized])).toHaveLength(1);
+  });
+
+  it("keeps a customer's photo so the console can show it, once per message, and only to its workspace", async () => {
+    const { client } = await linkedChannel(alpha, '212600000106');
+    const customer = '212600000205@c.us';
+    const photo = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('a parcel that arrived damaged')]);
+    const id = `false_${customer}_3EB0DDDD0001`;
+    client.receive({ id, from: customer, body: 'it arrived like this', notifyName: 'Samir', media: { mimetype: 'image/png', filename: 'parcel.png', size: photo.byteLength, data: photo } });
+    const [message] = await eventually(async () => {
+      const rows = await stack.sql<{ id: string; conversation_id: string; attachments: Array<{ url?: string; kind: string }> }>('select id, conversation_id, attachments from messages where external_id = $1', [id]);
+      return rows.length > 0 ? rows : undefined;
+    }, 'the stored photo message');
+    expect(message?.attachments).toMatchObject([{ kind: 'image', mimeType: 'image/png', fileName: 'parcel.png', caption: 'it arrived like this' }]);
+    expect(message?.attachments[0]?.url).toMatch(/^media:[0-9a-f-]{36}$/);
+    const path = `/api/v1/conversations/${message?.conversation_id}/messages/${message?.id}/attachments/0`;
+    const shown = await stack.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${alpha.token}` } });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.rawPayload.equals(photo)).toBe(true);
+    expect(shown.headers).toMatchObject({ 'content-type': 'image/png', 'content-disposition': "inline; filename*=UTF-8''parcel.png", 'x-content-type-options': 'nosniff' });
+    // Another workspace gets a 404 naming nothing, for the same ids.
+    const other = await stack.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${beta.token}` } });
+    expect(other.statusCode).toBe(404);
+    expect(other.body).not.toContain(message?.id ?? '');
+    // A replay of the message downloads nothing again and keeps one copy.
+    client.disconnect('NAVIGATION');
+    const again = await whatsApp.until(() => whatsApp.clientsOf(client.options.channelId).length === 2 && whatsApp.latest(client.options.channelId)?.state === 'ready' && whatsApp.latest(client.options.channelId));
+    again.receive({ id, from: customer, body: 'it arrived like this', media: { mimetype: 'image/png', filename: 'parcel.png', size: photo.byteLength, data: photo } });
+    again.receive({ id: `false_${customer}_3EB0DDDD0002`, from: customer, body: 'hello?' });
+    await eventually(async () => (await stack.sql('select 1 from messages where external_id = $1', [`false_${customer}_3EB0DDDD0002`])).length === 1, 'the message after the replay');
+    expect(again.downloads.get(id) ?? 0).toBe(0);
+    expect(await stack.sql('select 1 from media_objects where sha256 = encode(sha256($1), \'hex\')', [photo])).toHaveLength(1);
+    // A document is downloaded, never shown in the page; media WhatsApp no longer has is listed without a file.
+    again.receive({ id: `false_${customer}_3EB0DDDD0003`, from: customer, type: 'document', media: { mimetype: 'text/html', filename: 'invoice.html', data: '<script>alert(1)</script>' } });
+    again.receive({ id: `false_${customer}_3EB0DDDD0004`, from: customer, type: 'audio', media: { mimetype: 'audio/ogg', expired: true } });
+    const [html, expired] = await eventually(async () => {
+      const rows = await stack.sql<{ id: string; conversation_id: string; external_id: string }>(
+        'select id, conversation_id, external_id from messages where external_id = any($1) order by external_id', [[`false_${customer}_3EB0DDDD0003`, `false_${customer}_3EB0DDDD0004`]]);
+      return rows.length === 2 ? rows : undefined;
+    }, 'the document and the expired voice note');
+    const document = await stack.app.inject({ method: 'GET', url: `/api/v1/conversations/${html?.conversation_id}/messages/${html?.id}/attachments/0`, headers: { authorization: `Bearer ${alpha.token}` } });
+    expect(document.statusCode).toBe(200);
+    expect(document.headers['content-disposition']).toBe("attachment; filename*=UTF-8''invoice.html");
+    const missing = await stack.app.inject({ method: 'GET', url: `/api/v1/conversations/${expired?.conversation_id}/messages/${expired?.id}/attachments/0`, headers: { authorization: `Bearer ${alpha.token}` } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'SB_ERR_NOT_FOUND' } });
+    const outOfRange = await stack.app.inject({ method: 'GET', url: `/api/v1/conversations/${html?.conversation_id}/messages/${html?.id}/attachments/12`, headers: { authorization: `Bearer ${alpha.token}` } });
+    expect(outOfRange.statusCode).toBe(400);
   });
 
   it('lists groups and contacts, enables a group, and keeps another workspace out', async () => {

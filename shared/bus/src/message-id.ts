@@ -15,6 +15,15 @@ export function inboundMessageId(channelId: string, externalMessageId: string): 
 }
 
 /**
+ * The media store id of a file from a channel: `source` names it there (a message id and the
+ * attachment's place, or a Telegram file id). Derived, so a file that arrives again (a replayed
+ * message) or is asked for again (a Telegram file viewed twice) is kept once.
+ */
+export function channelMediaId(channelId: string, source: string): string {
+  return inboundMessageId(channelId, `media:${source}`);
+}
+
+/**
  * `Nats-Msg-Id` of a channel message on `SB_INBOUND`: the channel plus the channel's own id, so a
  * reconnect replay or a webhook retry inside the dedupe window is stored once. Shared by the
  * connectors and the hub's webhooks, which publish the same messages.

@@ -48,6 +48,8 @@ export interface AppConfig {
   /** Where WhatsApp logins persist: LocalAuth folders under DATA_DIR, or sealed in PostgreSQL. */
   whatsappAuthStore: 'local' | 'postgres';
   whatsappMaxSessions: number;
+  /** The largest customer file kept in the media store (bytes). */
+  mediaMaxBytes: number;
   /** This connector node's name in leases and channel status; hostname-pid when unset. */
   connectorNode: string | undefined;
   /** Knowledge-base URL imports may fetch loopback and private addresses (tests, closed networks). */
@@ -164,6 +166,7 @@ export function loadConfig(env: Env): AppConfig {
     chromiumPath: text('CHROMIUM_PATH') ?? '/usr/bin/chromium',
     whatsappAuthStore,
     whatsappMaxSessions: integer('WHATSAPP_MAX_SESSIONS', 20, 0, 1_000),
+    mediaMaxBytes: integer('MEDIA_MAX_BYTES', 16 * 1024 * 1024, 0, 100 * 1024 * 1024),
     connectorNode: text('CONNECTOR_NODE')?.slice(0, 200),
     knowledgeUrlAllowPrivate: boolean('KNOWLEDGE_URL_ALLOW_PRIVATE'),
   };

@@ -40,6 +40,7 @@ export const envVariables = [
   { name: 'CHROMIUM_PATH', description: 'The Chromium (or Chrome) binary each WhatsApp session runs; `apt-get install chromium` on Debian. Puppeteer never downloads one (`.puppeteerrc.cjs`).', defaultValue: '/usr/bin/chromium' },
   { name: 'WHATSAPP_AUTH_STORE', description: 'Where WhatsApp logins are kept so a restart needs no new QR: `local` (LocalAuth folders under `DATA_DIR/whatsapp/`, for one connector node) or `postgres` (sealed with `SECRET_KEY` in the database, so a session can move to another node).', defaultValue: 'local' },
   { name: 'WHATSAPP_MAX_SESSIONS', description: 'The most WhatsApp sessions (one Chromium each, about 200 MiB) this connector node runs; the rest wait for another node.', defaultValue: '20' },
+  { name: 'MEDIA_MAX_BYTES', description: 'The largest file a customer sends that Switchboard keeps (in PostgreSQL, for the console to show). A larger one is listed on its message by name, type and size, without its bytes. WhatsApp media is downloaded as it arrives; Telegram files when first viewed (the Bot API serves at most 20 MB).', defaultValue: '16777216' },
   { name: 'CONNECTOR_NODE', description: 'This connector node\'s name in session leases and in the console\'s channel status.', defaultValue: 'hostname-pid' },
 ] as const satisfies readonly EnvVariable[];
 

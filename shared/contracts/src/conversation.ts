@@ -7,7 +7,7 @@ export const conversationStatuses = ['bot', 'awaiting_agent', 'agent', 'closed']
 export const ConversationStatus = Type.Enum(conversationStatuses);
 export type ConversationStatus = Static<typeof ConversationStatus>;
 
-export const handoffReasons = ['customer_request', 'keyword', 'ai_intent', 'agent_claim', 'quota_exhausted', 'provider_failure', 'out_of_hours'] as const;
+export const handoffReasons = ['customer_request', 'keyword', 'ai_intent', 'agent_claim', 'quota_exhausted', 'provider_failure', 'out_of_hours', 'answered_from_phone'] as const;
 export const HandoffReason = Type.Enum(handoffReasons);
 export type HandoffReason = Static<typeof HandoffReason>;
 

@@ -3,7 +3,23 @@ import { ChannelType, MESSAGE_TEXT_MAX, Timestamp, Uuid } from './primitives.ts'
 
 export const attachmentKinds = ['image', 'document', 'audio', 'video', 'sticker', 'location'] as const;
 
-/** A file or media item on a message. `url` points at our media store or the channel's CDN. */
+/**
+ * Prefix of an attachment `url` naming a file in Switchboard's media store (`media_objects`,
+ * migration 0011). Consoles fetch a message's files from
+ * `GET /api/v1/conversations/:id/messages/:messageId/attachments/:index`, never from this value.
+ */
+export const MEDIA_REF_PREFIX = 'media:';
+
+/** The attachment `url` of a stored file. */
+export function mediaRef(mediaId: string): string {
+  return `${MEDIA_REF_PREFIX}${mediaId}`;
+}
+
+/**
+ * A file or media item on a message. `url` is where its bytes are: `media:<id>` (our media
+ * store), `telegram-file:<id>` (fetched from the Bot API when first viewed), or absent when
+ * the file could not be kept (too large, or the channel no longer had it).
+ */
 export const Attachment = Type.Object(
   {
     kind: Type.Enum(attachmentKinds),
@@ -59,6 +75,12 @@ export const InboundMessage = Type.Object(
     isGroup: Type.Boolean(),
     sentAt: Timestamp,
     visit: Type.Optional(VisitContext),
+    /**
+     * Written by the business itself outside Switchboard (WhatsApp: from its own phone). Stored
+     * as an outbound message by a person, and the bot stops answering in that chat: a human took
+     * it over. `contact` is then the customer the message went to.
+     */
+    fromBusiness: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

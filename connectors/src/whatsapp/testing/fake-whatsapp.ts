@@ -14,7 +14,8 @@ export interface FakeInboundMessage {
   type?: string;
   author?: string;
   notifyName?: string;
-  media?: { mimetype: string; filename?: string; size?: number };
+  /** `data`: the file's bytes (default a few bytes of text); `expired`: WhatsApp no longer has it, so downloadMedia gives nothing. */
+  media?: { mimetype: string; filename?: string; size?: number; data?: Buffer | string; expired?: boolean };
   quotedId?: string;
   timestamp?: number;
 }
@@ -88,6 +89,8 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
   readonly events: Array<{ name: keyof WaEvents; args: unknown[] }> = [];
   readonly sent: Array<{ chatId: string; content: string | WaMedia; options: WaSendOptions | undefined; id: string }> = [];
   info: WhatsAppClient['info'] = undefined;
+  /** How often each received message's media was downloaded. */
+  readonly downloads = new Map<string, number>();
   state: 'new' | 'qr' | 'ready' | 'destroyed' = 'new';
   loggedOut = false;
   private qrCount = 0;
@@ -172,7 +175,9 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
       quotedId: input.quotedId,
       timestamp: input.timestamp ?? Math.floor(Date.now() / 1000),
       data: { ...(input.notifyName ? { notifyName: input.notifyName } : {}), ...(input.media ? { mimetype: input.media.mimetype, filename: input.media.filename, size: input.media.size } : {}) },
+      ...(input.media?.expired ? {} : { content: input.media?.data === undefined ? Buffer.from('fake media') : Buffer.from(input.media.data) }),
     });
+    this.downloads.set(input.id, 0);
     this.emit('message', message);
     this.emit('message_create', message);
     return message;
@@ -238,15 +243,19 @@ export class FakeWhatsAppClient extends EventEmitter implements WhatsAppClient {
     return this.state === 'ready' ? process.pid : undefined;
   }
 
-  private message(fields: { id: string; from: string; to: string; fromMe: boolean; body: string; type: string; author?: string; hasMedia: boolean; quotedId?: string | undefined; timestamp: number; data: WaMessage['_data'] }): WaMessage {
-    const { quotedId, data, ...rest } = fields;
+  private message(fields: { id: string; from: string; to: string; fromMe: boolean; body: string; type: string; author?: string; hasMedia: boolean; quotedId?: string | undefined; timestamp: number; data: WaMessage['_data']; content?: Buffer }): WaMessage {
+    const { quotedId, data, content, ...rest } = fields;
     return {
       ...rest,
       id: { _serialized: fields.id, fromMe: fields.fromMe },
       hasQuotedMsg: quotedId !== undefined,
       _data: data ?? {},
       getQuotedMessage: async () => (quotedId === undefined ? undefined : this.message({ ...fields, id: quotedId, quotedId: undefined })),
-      downloadMedia: async () => (fields.hasMedia ? { mimetype: data?.mimetype ?? 'application/octet-stream', data: Buffer.from('fake media').toString('base64') } : undefined),
+      downloadMedia: async () => {
+        this.downloads.set(fields.id, (this.downloads.get(fields.id) ?? 0) + 1);
+        if (!fields.hasMedia || content === undefined) return undefined;
+        return { mimetype: data?.mimetype ?? 'application/octet-stream', data: content.toString('base64'), filename: data?.filename ?? null, filesize: content.byteLength };
+      },
     };
   }
 }

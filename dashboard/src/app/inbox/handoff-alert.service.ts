@@ -18,6 +18,7 @@ const reasonTexts: Readonly<Record<HandoffReason, string>> = {
   quota_exhausted: 'is waiting: the AI quota is used up',
   provider_failure: 'is waiting: the AI provider failed',
   out_of_hours: 'wrote outside business hours',
+  answered_from_phone: 'was answered from the business phone',
 };
 
 /**
@@ -51,6 +52,8 @@ export class HandoffAlertService {
   }
 
   private alert({ conversation, reason }: HandoffRequested): void {
+    // Someone is already answering on the business's phone: nobody in the console needs waking.
+    if (reason === 'answered_from_phone') return;
     const hidden = this.document.visibilityState === 'hidden';
     if (!hidden && this.inbox.openConversationId() === conversation.id) return;
     if (this.audio !== null) playHandoffChime(this.audio);

@@ -94,6 +94,13 @@ export type MessageCommandResult = Static<typeof MessageCommandResult>;
 
 export const ConversationIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
+/** One file of a message: `GET /api/v1/conversations/:id/messages/:messageId/attachments/:index`. */
+export const AttachmentParams = Type.Object(
+  { id: Uuid, messageId: Uuid, index: Type.Integer({ minimum: 0, maximum: 9 }) },
+  { additionalProperties: false },
+);
+export type AttachmentParams = Static<typeof AttachmentParams>;
+
 // ── canned responses ──────────────────────────────────────────────────────────────────────────
 
 /** A saved reply an agent inserts by typing `/` and its shortcut in the composer. */

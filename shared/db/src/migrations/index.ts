@@ -9,6 +9,7 @@ import { Migration0007AiUsage } from './0007-ai-usage.migration.ts';
 import { Migration0008Telegram } from './0008-telegram.migration.ts';
 import { Migration0009WhatsApp } from './0009-whatsapp.migration.ts';
 import { Migration0010KnowledgeIngestion } from './0010-knowledge-ingestion.migration.ts';
+import { Migration0011Media } from './0011-media.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -25,4 +26,5 @@ export const migrations: MigrationObject[] = [
   { name: '0008-telegram', class: Migration0008Telegram },
   { name: '0009-whatsapp', class: Migration0009WhatsApp },
   { name: '0010-knowledge-ingestion', class: Migration0010KnowledgeIngestion },
+  { name: '0011-media', class: Migration0011Media },
 ];

@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { channelMediaId } from '@switchboard/bus';
+import { AttachmentParams, MEDIA_REF_PREFIX, TELEGRAM_FILE_PREFIX, type Attachment } from '@switchboard/contracts';
+import { mediaStore, withTenant, type Orm, type StoredMediaFile } from '@switchboard/db';
+import { AppError } from '@switchboard/errors';
+import type { SecretBox } from '@switchboard/security';
+import { principalOf } from '../identity/me.routes.ts';
+import { downloadTelegramFile } from './telegram-files.ts';
+
+export interface AttachmentRoutesOptions {
+  orm: Orm;
+  secretBox: SecretBox;
+  /** `TELEGRAM_API_ROOT`, where Telegram files are fetched from. */
+  telegramApiRoot: string;
+  /** `MEDIA_MAX_BYTES`: the largest file kept. */
+  maxBytes: number;
+}
+
+interface AttachmentRow {
+  attachments: Attachment[];
+  channel_id: string;
+  credentials_sealed: string | null;
+}
+
+/** Types a browser may show in the console's page; anything else (HTML, SVG, PDF…) is downloaded, never rendered on our origin. */
+const inlineTypes = /^(image\/(png|jpeg|gif|webp|avif)|audio\/[\w.+-]+|video\/[\w.+-]+)$/;
+const mimePattern = /^[\w.+-]+\/[\w.+-]+$/;
+
+const notKept = () => new AppError('SB_ERR_NOT_FOUND', { message: 'This attachment has no file kept: it was larger than Switchboard keeps, or the channel no longer had it.' });
+
+/**
+ * `GET /api/v1/conversations/:id/messages/:messageId/attachments/:index`: a message's file, for
+ * the console. Files in the media store are served from it; a Telegram file is fetched from the
+ * Bot API the first time it is asked for and kept. Read in the caller's tenant scope, so another
+ * workspace's message is a 404 whatever ids it names.
+ */
+export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions> = async (app, options) => {
+  const { orm } = options;
+
+  app.get('/api/v1/conversations/:id/messages/:messageId/attachments/:index', {
+    config: { access: 'conversation.read' },
+    schema: { tags: ['conversations'], summary: "One file of a message (an image, a document, a voice note), with its type; documents download rather than open", params: AttachmentParams },
+  }, async (request, reply) => {
+    const { id, messageId, index } = request.params;
+    const tenantId = principalOf(request).tenantId;
+    if (tenantId === undefined) throw new AppError('SB_ERR_FORBIDDEN', { message: 'Choose a workspace first.' });
+    const [row] = await withTenant(orm.em, tenantId, (em) => em.execute<AttachmentRow[]>(
+      `select m.attachments, m.channel_id, ch.credentials_sealed from messages m join channels ch on ch.id = m.channel_id
+       where m.id = ? and m.conversation_id = ?`, [messageId, id]));
+    const attachment = row?.attachments[index];
+    if (!row || !attachment) throw new AppError('SB_ERR_NOT_FOUND', { message: 'This conversation has no such message or attachment.' });
+    const file = await fileOf(tenantId, row, attachment);
+    const mimeType = mimePattern.test(file.mimeType) ? file.mimeType.toLowerCase() : 'application/octet-stream';
+    const name = attachment.fileName ?? file.fileName ?? `attachment-${index + 1}`;
+    return reply
+      .header('content-type', mimeType)
+      .header('content-length', file.bytes.byteLength)
+      .header('content-disposition', `${inlineTypes.test(mimeType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      // A kept file never changes under its id.
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('etag', `"${file.sha256}"`)
+      .send(file.bytes);
+  });
+
+  async function fileOf(tenantId: string, row: AttachmentRow, attachment: Attachment): Promise<StoredMediaFile> {
+    const url = attachment.url ?? '';
+    if (url.startsWith(MEDIA_REF_PREFIX)) {
+      const mediaId = url.slice(MEDIA_REF_PREFIX.length);
+      const file = /^[0-9a-f-]{36}$/i.test(mediaId) ? await mediaStore.get(orm, tenantId, mediaId) : undefined;
+      if (!file) throw notKept();
+      return file;
+    }
+    if (url.startsWith(TELEGRAM_FILE_PREFIX) && row.credentials_sealed !== null) {
+      const fileId = url.slice(TELEGRAM_FILE_PREFIX.length);
+      const mediaId = channelMediaId(row.channel_id, url);
+      const kept = await mediaStore.get(orm, tenantId, mediaId);
+      if (kept) return kept;
+      const bytes = await downloadTelegramFile(options.telegramApiRoot, options.secretBox.open(row.credentials_sealed), fileId, options.maxBytes);
+      return mediaStore.put(orm, tenantId, mediaId, { mimeType: attachment.mimeType, fileName: attachment.fileName, bytes });
+    }
+    throw notKept();
+  }
+};

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { Orm } from './orm.ts';
+import { withTenant } from './rls-scope.ts';
+
+/** A file to keep: its bytes and what the channel said it is. */
+export interface MediaFile {
+  mimeType: string;
+  fileName?: string | undefined;
+  bytes: Buffer;
+}
+
+/** A kept file as it is read back. */
+export interface StoredMediaFile extends MediaFile {
+  id: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+interface MediaRow {
+  id: string;
+  mime_type: string;
+  file_name: string | null;
+  size_bytes: number;
+  sha256: string;
+  bytes: Buffer;
+}
+
+/**
+ * The bytes of files customers send (`media_objects`, migration 0011), in the tenant's
+ * row-level security scope, so one workspace can never read another's file even by id. Ids are
+ * chosen by the caller from where the file came from (a channel and its message), so storing
+ * the same file again is a no-op rather than a second copy.
+ */
+export const mediaStore = {
+  async has(orm: Orm, tenantId: string, id: string): Promise<boolean> {
+    const rows = await withTenant(orm.em, tenantId, (em) => em.execute<Array<{ id: string }>>('select id from media_objects where id = ?', [id]));
+    return rows.length > 0;
+  },
+
+  /** Keeps a file under `id` (a file already kept under it stays as it is) and answers it as kept. */
+  async put(orm: Orm, tenantId: string, id: string, file: MediaFile): Promise<StoredMediaFile> {
+    const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+    await withTenant(orm.em, tenantId, (em) => em.execute(
+      `insert into media_objects (id, tenant_id, mime_type, file_name, size_bytes, sha256, bytes) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (id) do nothing`,
+      [id, tenantId, file.mimeType.slice(0, 255), file.fileName?.slice(0, 255) ?? null, file.bytes.byteLength, sha256, file.bytes],
+    ));
+    return { ...file, id, sizeBytes: file.bytes.byteLength, sha256 };
+  },
+
+  async get(orm: Orm, tenantId: string, id: string): Promise<StoredMediaFile | undefined> {
+    const [row] = await withTenant(orm.em, tenantId, (em) => em.execute<MediaRow[]>(
+      'select id, mime_type, file_name, size_bytes, sha256, bytes from media_objects where id = ?', [id]));
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      mimeType: row.mime_type,
+      ...(row.file_name ? { fileName: row.file_name } : {}),
+      sizeBytes: row.size_bytes,
+      sha256: row.sha256,
+      bytes: Buffer.from(row.bytes),
+    };
+  },
+};

@@ -1,0 +1,138 @@
+import { Migration } from '@mikro-orm/migrations';
+import { appRoleName } from '../app-role.ts';
+
+const app = appRoleName;
+
+/**
+ * Media and messages the business writes outside Switchboard.
+ *
+ * `media_objects` keeps the bytes of files customers send (WhatsApp media is downloaded when it
+ * arrives, because WhatsApp drops it from its servers after a while; Telegram files are fetched
+ * from the Bot API when first viewed and kept), so any hub can serve them to the tenant's
+ * consoles. A file's id is derived from where it came from, so a replayed message stores it
+ * once. Tenant-owned under the same row-level security as 0003.
+ *
+ * `conversation_step` (0005) learns two things: an inbound message marked `fromBusiness` (the
+ * business answered from its own phone) is stored as a person's outbound message, already sent,
+ * and an agent's message may carry attachments.
+ *
+ * Part of a released migration once landed: never edit, add a migration instead.
+ */
+export class Migration0011Media extends Migration {
+  override name = '0011-media';
+
+  override up(): void {
+    this.addSql(`create table media_objects (
+      id uuid primary key,
+      tenant_id uuid not null references tenants (id) on delete cascade,
+      mime_type text not null,
+      file_name text,
+      size_bytes integer not null check (size_bytes >= 0),
+      sha256 text not null,
+      bytes bytea not null,
+      created_at timestamptz not null default now()
+    );`);
+    this.addSql('create index media_objects_tenant on media_objects (tenant_id, created_at);');
+    this.addSql('alter table media_objects enable row level security;');
+    this.addSql('alter table media_objects force row level security;');
+    this.addSql(`create policy media_objects_all on media_objects for all
+      using (tenant_id = app_current_tenant() or app_is_platform())
+      with check (tenant_id = app_current_tenant() or app_is_platform());`);
+    // Files are written once and read many times; never updated.
+    this.addSql(`grant select, insert, delete on media_objects to ${app};`);
+
+    this.addSql(`create or replace function conversation_step(p_tenant uuid, p_step jsonb) returns jsonb
+      language plpgsql volatile security invoker set search_path = public, pg_temp
+      as $$
+      declare
+        v_inbound jsonb := p_step -> 'inbound';
+        v_conversation uuid := (p_step ->> 'conversationId')::uuid;
+        v_channel uuid;
+        v_outbound_status text;
+        v_contact uuid;
+        v_created boolean := false;
+        v_business boolean := false;
+        v_messages jsonb := '[]';
+        v_row messages;
+        v_reply jsonb;
+        v_view jsonb;
+      begin
+        perform set_config('app.current_tenant', p_tenant::text, true), set_config('app.current_user', '', true), set_config('app.platform', '', true);
+        if v_inbound is not null then
+          v_channel := (v_inbound ->> 'channelId')::uuid;
+          insert into contacts (tenant_id, channel_id, external_id, name, phone, username)
+            values (p_tenant, v_channel, v_inbound -> 'contact' ->> 'externalId', v_inbound -> 'contact' ->> 'name',
+              v_inbound -> 'contact' ->> 'phone', v_inbound -> 'contact' ->> 'username')
+            on conflict (tenant_id, channel_id, external_id) do update set
+              name = coalesce(excluded.name, contacts.name), phone = coalesce(excluded.phone, contacts.phone),
+              username = coalesce(excluded.username, contacts.username), updated_at = now()
+            returning id into v_contact;
+          insert into conversations (id, tenant_id, channel_id, contact_id, external_chat_id, visit)
+            values (v_conversation, p_tenant, v_channel, v_contact, v_inbound ->> 'externalChatId', v_inbound -> 'visit')
+            on conflict (tenant_id, channel_id, external_chat_id) do update set updated_at = now()
+            returning id, (xmax = 0) into v_conversation, v_created;
+          -- A message the business wrote outside Switchboard (from its own phone) is a person's
+          -- reply, already delivered by the channel.
+          v_business := coalesce((v_inbound ->> 'fromBusiness')::boolean, false);
+          insert into messages (id, tenant_id, conversation_id, channel_id, external_id, direction, author_kind, author_name, text, attachments, status, created_at)
+            values ((v_inbound ->> 'messageId')::uuid, p_tenant, v_conversation, v_channel, v_inbound ->> 'externalMessageId',
+              case when v_business then 'outbound' else 'inbound' end, case when v_business then 'agent' else 'customer' end,
+              case when v_business then 'Business phone' else v_inbound -> 'contact' ->> 'name' end,
+              v_inbound ->> 'text', coalesce(v_inbound -> 'attachments', '[]'), case when v_business then 'sent' else 'received' end, clock_timestamp())
+            on conflict do nothing
+            returning * into v_row;
+          if not found then
+            raise exception 'message % is already stored', v_inbound ->> 'externalMessageId' using errcode = 'SBDUP';
+          end if;
+          v_messages := v_messages || jsonb_build_array(to_jsonb(v_row));
+        else
+          select channel_id into v_channel from conversations where id = v_conversation;
+          if not found then
+            raise exception 'no conversation %', v_conversation using errcode = 'SBNOF';
+          end if;
+        end if;
+
+        -- The widget's replies travel on the events stream the hub reads: stored, they are sent.
+        -- Other channels' replies wait for their connector's report.
+        select case when type = 'webchat' then 'sent' else 'pending' end into v_outbound_status from channels where id = v_channel;
+
+        if p_step ? 'agentWrite' then
+          insert into messages (tenant_id, conversation_id, channel_id, external_id, direction, author_kind, author_id, author_name, text, attachments, is_private, status, created_at)
+            values (p_tenant, v_conversation, v_channel, p_step -> 'agentWrite' ->> 'externalId', 'outbound', 'agent',
+              (p_step -> 'agentWrite' ->> 'agentId')::uuid, p_step -> 'agentWrite' ->> 'agentName', p_step -> 'agentWrite' ->> 'text',
+              coalesce(p_step -> 'agentWrite' -> 'attachments', '[]'), (p_step -> 'agentWrite' ->> 'isPrivate')::boolean,
+              case when (p_step -> 'agentWrite' ->> 'isPrivate')::boolean then 'read' else v_outbound_status end, clock_timestamp())
+            on conflict (tenant_id, channel_id, external_id) do nothing
+            returning * into v_row;
+          if found then v_messages := v_messages || jsonb_build_array(to_jsonb(v_row)); end if;
+        end if;
+
+        for v_reply in select value from jsonb_array_elements(coalesce(p_step -> 'replies', '[]')) loop
+          insert into messages (tenant_id, conversation_id, channel_id, external_id, direction, author_kind, author_name, text, status, created_at)
+            values (p_tenant, v_conversation, v_channel, v_reply ->> 'externalId', 'outbound', 'bot', 'Assistant', v_reply ->> 'text', v_outbound_status, clock_timestamp())
+            on conflict (tenant_id, channel_id, external_id) do nothing
+            returning * into v_row;
+          if found then v_messages := v_messages || jsonb_build_array(to_jsonb(v_row)); end if;
+        end loop;
+
+        update conversations set snapshot = p_step -> 'snapshot', status = p_step ->> 'status',
+            assigned_agent_id = (p_step ->> 'assignedAgentId')::uuid, agent_deadline_at = (p_step ->> 'agentDeadlineAt')::timestamptz,
+            version = version + 1,
+            last_message_at = case when p_step ->> 'lastPreview' is null then last_message_at else now() end,
+            last_message_preview = coalesce(p_step ->> 'lastPreview', last_message_preview),
+            unread_count = case when (p_step ->> 'fromCustomer')::boolean then unread_count + 1 else unread_count end,
+            updated_at = now()
+          where id = v_conversation and version = (p_step ->> 'version')::integer;
+        if not found then
+          raise exception 'conversation % changed meanwhile', v_conversation using errcode = 'SBVER';
+        end if;
+
+        select to_jsonb(x) into v_view from (
+          select c.id, c.channel_id, ch.type as channel_type, c.status, ct.name as contact_name, c.assigned_agent_id,
+            c.last_message_at, c.last_message_preview, c.unread_count, c.created_at, c.updated_at, c.external_chat_id, c.version
+          from conversations c join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id
+          where c.id = v_conversation) x;
+        return jsonb_build_object('conversation', v_view, 'messages', v_messages, 'created', v_created);
+      end $$;`);
+  }
+}
