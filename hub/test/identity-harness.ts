@@ -273,6 +273,7 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'GET /api/v1/conversations/:id': undefined,
     'GET /api/v1/conversations/:id/messages': undefined,
     'GET /api/v1/conversations/:id/messages/:messageId/attachments/:index': undefined,
+    'POST /api/v1/conversations/:id/attachments': undefined,
     'POST /api/v1/conversations/:id/read': undefined,
     'POST /api/v1/conversations/:id/claim': undefined,
     'POST /api/v1/conversations/:id/release': undefined,

@@ -40,6 +40,7 @@ interface UnsentReply {
   channel_type: ChannelType;
   external_chat_id: string;
   text: string | null;
+  attachments: MessageView['attachments'];
   author_kind: MessageView['author']['kind'];
   author_id: string | null;
   author_name: string | null;
@@ -174,7 +175,10 @@ export class ConversationRuntime {
     const location = await withTenant(orm.em, tenantId, (em) => conversationStore.locate(em, command.conversationId));
     if (!location) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
     const write: AgentWrite | undefined = command.type === 'message' || command.type === 'note'
-      ? { kind: command.type, agentId: command.agentId, agentName: command.agentName, text: command.text, clientId: command.clientId }
+      ? {
+          kind: command.type, agentId: command.agentId, agentName: command.agentName, text: command.text, clientId: command.clientId,
+          ...(command.type === 'message' && command.attachments?.length ? { attachments: command.attachments } : {}),
+        }
       : undefined;
     if (write) {
       // A retried send (same clientId) answers what the first one stored, and sends nothing again.
@@ -247,7 +251,7 @@ export class ConversationRuntime {
         channelType: row.channel_type,
         externalChatId: row.external_chat_id,
         ...(row.text !== null ? { text: row.text } : {}),
-        attachments: [],
+        attachments: row.attachments,
         author: { kind: row.author_kind, ...(row.author_id ? { id: row.author_id } : {}), ...(row.author_name ? { name: row.author_name } : {}) },
       }),
       { channelId: row.channel_id, msgId: `reply:${row.id}` },
@@ -334,7 +338,7 @@ export class ConversationRuntime {
         channelType: conversation.channelType,
         externalChatId: stored.externalChatId,
         ...(message.text !== undefined ? { text: message.text } : {}),
-        attachments: [],
+        attachments: message.attachments,
         author: message.author,
       }),
       { channelId: conversation.channelId, msgId: `reply:${message.id}` },

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inboundMessageId } from '@switchboard/bus';
-import type { ConversationStatus, ConversationView, InboundMessage, MessageView } from '@switchboard/contracts';
+import type { Attachment, ConversationStatus, ConversationView, InboundMessage, MessageView } from '@switchboard/contracts';
 import { messageColumns, toConversationView, toMessageView, type ConversationRow, type MessageRow, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import type { Snapshot } from 'xstate';
@@ -41,7 +41,9 @@ export interface AgentWrite {
   kind: 'message' | 'note';
   agentId: string;
   agentName?: string | undefined;
-  text: string;
+  text?: string | undefined;
+  /** Files from the tenant's media store, already described by the hub. */
+  attachments?: Attachment[];
   clientId: string;
 }
 
@@ -53,7 +55,11 @@ const statusOf = (snapshot: MachineSnapshot): ConversationStatus => {
   return (top ?? 'bot') as ConversationStatus;
 };
 
-const preview = (text: string | undefined) => (text ?? '').slice(0, 280);
+/** What the inbox list shows of a message: its text, else its first file. */
+const preview = (text: string | undefined, attachments: readonly Attachment[] = []) => {
+  const file = attachments[0];
+  return (text ?? (file ? `📎 ${file.fileName ?? file.kind}` : '')).slice(0, 280);
+};
 const agentExternalId = (write: Pick<AgentWrite, 'kind' | 'agentId' | 'clientId'>) => `${write.kind === 'note' ? 'note' : 'agent'}:${write.agentId}:${write.clientId}`;
 
 const writers = new WeakMap<Orm, StepWriter>();
@@ -110,7 +116,8 @@ export const conversationStore = {
     const state = input.snapshot as MachineSnapshot;
     const replies = input.emitted.flatMap((event) => (event.type === 'bot.reply' && event.text.length > 0 ? [{ externalId: `bot:${event.inReplyTo}`, text: event.text }] : []));
     const { inbound, agentWrite } = input;
-    const lastText = inbound ? inbound.text : [...(agentWrite && agentWrite.kind === 'message' ? [agentWrite.text] : []), ...replies.map((reply) => reply.text)].at(-1);
+    const agentPreview = agentWrite && agentWrite.kind === 'message' ? [preview(agentWrite.text, agentWrite.attachments)] : [];
+    const lastText = inbound ? preview(inbound.text, inbound.attachments) : [...agentPreview, ...replies.map((reply) => reply.text)].at(-1);
     const step = {
       conversationId: input.conversationId,
       version: input.version,
@@ -122,7 +129,12 @@ export const conversationStore = {
       fromCustomer: inbound !== undefined && inbound.fromBusiness !== true,
       replies,
       ...(inbound ? { inbound: { ...inbound, messageId: inboundMessageId(inbound.channelId, inbound.externalMessageId) } } : {}),
-      ...(agentWrite ? { agentWrite: { externalId: agentExternalId(agentWrite), agentId: agentWrite.agentId, agentName: agentWrite.agentName, text: agentWrite.text, isPrivate: agentWrite.kind === 'note' } } : {}),
+      ...(agentWrite ? {
+        agentWrite: {
+          externalId: agentExternalId(agentWrite), agentId: agentWrite.agentId, agentName: agentWrite.agentName, text: agentWrite.text,
+          attachments: agentWrite.attachments ?? [], isPrivate: agentWrite.kind === 'note',
+        },
+      } : {}),
     };
     let result: StepRow<StoredConversationRow, MessageRow>;
     try {

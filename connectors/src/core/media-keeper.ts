@@ -1,5 +1,5 @@
 import { channelMediaId } from '@switchboard/bus';
-import { mediaRef } from '@switchboard/contracts';
+import { MEDIA_REF_PREFIX, mediaRef } from '@switchboard/contracts';
 import { mediaStore, type MediaFile, type Orm } from '@switchboard/db';
 
 /**
@@ -15,7 +15,12 @@ export interface MediaKeeper {
   find(source: string): Promise<string | undefined>;
   /** Keeps a file and answers its attachment `url` (`media:<id>`). */
   keep(source: string, file: MediaFile): Promise<string>;
+  /** The file behind an attachment `url` of the media store (an agent's upload to send), if the tenant has it. */
+  read(url: string): Promise<MediaFile | undefined>;
 }
+
+/** Whether an attachment `url` names a file in the media store. */
+export const isMediaRef = (url: string | undefined): url is string => url?.startsWith(MEDIA_REF_PREFIX) === true;
 
 /** A keeper that stores a channel's files in the tenant's `media_objects`. */
 export function postgresMediaKeeper(orm: Orm, tenantId: string, channelId: string, maxBytes: number): MediaKeeper {
@@ -30,6 +35,10 @@ export function postgresMediaKeeper(orm: Orm, tenantId: string, channelId: strin
       const id = idOf(source);
       await mediaStore.put(orm, tenantId, id, file);
       return mediaRef(id);
+    },
+    async read(url) {
+      const id = url.slice(MEDIA_REF_PREFIX.length);
+      return /^[0-9a-f-]{36}$/i.test(id) ? mediaStore.get(orm, tenantId, id) : undefined;
     },
   };
 }

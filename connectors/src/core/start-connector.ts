@@ -20,7 +20,7 @@ export async function startConnector(config: AppConfig, logger: Logger, infrastr
   const sessions = new Map<string, Connector>();
   const telegram = config.secretKey === undefined
     ? undefined
-    : await startTelegramSessions({ bus: infrastructure.bus, orm: infrastructure.orm, logger, secretKey: config.secretKey, apiRoot: config.telegramApiRoot, sessions });
+    : await startTelegramSessions({ bus: infrastructure.bus, orm: infrastructure.orm, logger, secretKey: config.secretKey, apiRoot: config.telegramApiRoot, mediaMaxBytes: config.mediaMaxBytes, sessions });
   if (telegram === undefined) log.warn('no SECRET_KEY: Telegram bots cannot be started');
   const dispatcher = await startOutboundDispatcher({
     bus: infrastructure.bus,

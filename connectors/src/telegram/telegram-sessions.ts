@@ -6,6 +6,7 @@ import { createSecretBox, deriveKeys } from '@switchboard/security';
 import type { Logger } from 'pino';
 import type { Connector, ConnectorStatus } from '../core/connector.ts';
 import { publishInbound } from '../core/inbound-publisher.ts';
+import { postgresMediaKeeper } from '../core/media-keeper.ts';
 import { TelegramConnector } from './telegram.connector.ts';
 
 export interface TelegramSessionsOptions {
@@ -24,6 +25,8 @@ export interface TelegramSessionsOptions {
   pollTimeoutSeconds?: number;
   /** Names this node in `channel.status` (default the host name). */
   node?: string;
+  /** `MEDIA_MAX_BYTES` (default 16 MiB). */
+  mediaMaxBytes?: number;
 }
 
 export interface TelegramSessions {
@@ -89,6 +92,7 @@ export async function startTelegramSessions(options: TelegramSessionsOptions): P
       allowGroups: row.settings?.allowGroups === true,
       logger: options.logger,
       ...(options.pollTimeoutSeconds === undefined ? {} : { pollTimeoutSeconds: options.pollTimeoutSeconds }),
+      media: postgresMediaKeeper(options.orm, row.tenant_id, row.id, options.mediaMaxBytes ?? 16 * 1024 * 1024),
       onStatus: (status: ConnectorStatus, account) => publishStatus(row, status.state, 'reason' in status ? status.reason : undefined, account ?? row.settings?.account),
     });
     try {

@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { Telegraf, TelegramError } from 'telegraf';
 import { PermanentSendError, type Connector, type ConnectorStatus, type SendReceipt } from '../core/connector.ts';
+import { isMediaRef, type MediaKeeper } from '../core/media-keeper.ts';
 
 export interface TelegramConnectorOptions {
   channelId: string;
@@ -33,6 +34,8 @@ export interface TelegramConnectorOptions {
   retryDelayMs?: number;
   /** Called on every state change, with the bot's `@username` once known. */
   onStatus?: (status: ConnectorStatus, account: string | undefined) => void;
+  /** Where agents' uploads are read from when they are sent. */
+  media?: MediaKeeper;
 }
 
 /** Bot API answers that no retry can fix: the chat is gone, blocked us, or the token was revoked. */
@@ -98,7 +101,7 @@ export class TelegramConnector implements Connector {
       for (const attachment of message.attachments) {
         const caption = captioned ? message.text : attachment.caption;
         const extra = { ...(sent.length === 0 ? reply : {}), ...(caption === undefined ? {} : { caption }) };
-        const media = mediaOf(attachment);
+        const media = await this.mediaOf(attachment);
         const result = attachment.kind === 'image'
           ? await this.bot.telegram.sendPhoto(chatId, media, extra)
           : await this.bot.telegram.sendDocument(chatId, media, extra);
@@ -112,6 +115,21 @@ export class TelegramConnector implements Connector {
     }
     if (sent.length === 0) throw new PermanentSendError('the message has neither text nor attachments');
     return { externalMessageId: `${chatId}:${sent[0]}` };
+  }
+
+  /**
+   * A file to send: a Telegram file id as is, a file of the media store (an agent's upload) as
+   * its bytes, any other URL fetched by telegraf and uploaded.
+   */
+  private async mediaOf(attachment: Attachment): Promise<string | { url: string; filename?: string } | { source: Buffer; filename?: string }> {
+    const url = attachment.url;
+    if (url === undefined) throw new PermanentSendError('an attachment without a url cannot be sent');
+    if (url.startsWith(TELEGRAM_FILE_PREFIX)) return url.slice(TELEGRAM_FILE_PREFIX.length);
+    const filename = attachment.fileName ? { filename: attachment.fileName } : {};
+    if (!isMediaRef(url)) return { url, ...filename };
+    const file = await this.options.media?.read(url);
+    if (!file) throw new PermanentSendError('not sent: the attached file is no longer kept');
+    return { source: file.bytes, ...(attachment.fileName ?? file.fileName ? { filename: attachment.fileName ?? file.fileName } : {}) };
   }
 
   /** The content of a file a customer sent (an attachment `url` of `telegram-file:<id>`), through getFile. */
@@ -188,13 +206,6 @@ export class TelegramConnector implements Connector {
   }
 }
 
-/** A file to send: a Telegram file id as is, any other URL fetched by telegraf and uploaded. */
-function mediaOf(attachment: Attachment): string | { url: string; filename?: string } {
-  const url = attachment.url;
-  if (url === undefined) throw new PermanentSendError('an attachment without a url cannot be sent');
-  if (url.startsWith(TELEGRAM_FILE_PREFIX)) return url.slice(TELEGRAM_FILE_PREFIX.length);
-  return { url, ...(attachment.fileName ? { filename: attachment.fileName } : {}) };
-}
 
 function describe(error: unknown): string {
   if (error instanceof TelegramError) return `Telegram answered ${error.code}: ${error.description}`;

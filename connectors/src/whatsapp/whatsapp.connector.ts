@@ -3,7 +3,7 @@ import type { ChannelState, InboundMessage, OutboundMessage } from '@switchboard
 import type { Logger } from 'pino';
 import { createActor, type Actor } from 'xstate';
 import { PermanentSendError, type Connector, type ConnectorStatus, type SendReceipt } from '../core/connector.ts';
-import type { MediaKeeper } from '../core/media-keeper.ts';
+import { isMediaRef, type MediaKeeper } from '../core/media-keeper.ts';
 import type { WaAck, WaMedia, WaMessage, WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.ts';
 import { noRules, normaliseWhatsAppMessage, phoneOf, type WhatsAppChannelRules } from './whatsapp-normalizer.ts';
 import { sessionStateOf, whatsAppBackoff, whatsAppSessionMachine } from './whatsapp-session.machine.ts';
@@ -173,12 +173,22 @@ export class WhatsAppConnector implements Connector {
       await sendOne(message.text);
     }
     for (const [index, attachment] of withUrl.entries()) {
-      const media = await fetchMedia(attachment.url ?? '', attachment.mimeType, attachment.fileName);
+      const media = await this.mediaFor(attachment.url ?? '', attachment.mimeType, attachment.fileName);
       await sendOne(media, index === 0 ? (attachment.caption ?? message.text) : attachment.caption);
     }
     const externalMessageId = last ?? '';
     this.receipts.set(message.messageId, externalMessageId);
     return { externalMessageId };
+  }
+
+  /** An outbound file's bytes: from the media store (an agent's upload), or fetched from a public URL. */
+  private async mediaFor(url: string, mimeType: string, fileName: string | undefined): Promise<WaMedia> {
+    if (!isMediaRef(url)) return fetchMedia(url, mimeType, fileName);
+    const file = await this.options.media?.read(url);
+    if (!file) throw new PermanentSendError('not sent: the attached file is no longer kept');
+    if (file.bytes.byteLength > MEDIA_MAX_BYTES) throw new PermanentSendError('not sent: the attachment is larger than WhatsApp\'s 16 MB media limit');
+    const name = fileName ?? file.fileName;
+    return { mimetype: file.mimeType, data: file.bytes.toString('base64'), ...(name ? { filename: name } : {}), filesize: file.bytes.byteLength };
   }
 
   /** Groups or contacts of the connected account. */

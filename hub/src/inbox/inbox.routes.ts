@@ -87,7 +87,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<InboxRoutesOptions> = async 
     config: { access: 'conversation.reply' },
     schema: { tags, summary: 'Reply to the customer in a conversation you hold; idempotent on `clientId`', params: ConversationIdParams, body: SendMessageRequest, response: { 201: MessageCommandResult } },
   }, async (request, reply) => {
-    const message = await inbox.sendMessage(actor(request), request.params.id, request.body.text, request.body.clientId);
+    const message = await inbox.sendMessage(actor(request), request.params.id, request.body);
     return reply.status(201).send({ message });
   });
 

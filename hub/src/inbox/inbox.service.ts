@@ -1,8 +1,12 @@
 import { createEnvelope, type Bus } from '@switchboard/bus';
 import {
+  attachmentKindOf,
   ConversationCommandReply,
   ConversationCommandRequest,
+  mediaRef,
   subjects,
+  type Attachment,
+  type OutgoingAttachment,
   type ConversationListQuery,
   type ConversationPage,
   type ChatRoute,
@@ -12,7 +16,7 @@ import {
   type MessagePage,
   type MessageView,
 } from '@switchboard/contracts';
-import { withTenant, type Orm } from '@switchboard/db';
+import { mediaStore, withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import { inboxQueries } from './inbox-queries.ts';
 
@@ -91,8 +95,18 @@ export class InboxService {
     return this.command(actor, 'transfer', conversationId, { toAgentId, toAgentName });
   }
 
-  async sendMessage(actor: InboxActor, conversationId: string, text: string, clientId: string): Promise<MessageView> {
-    const reply = await this.command(actor, 'message', conversationId, { text, clientId });
+  /**
+   * An agent's reply: text, files uploaded to the conversation first, or both. Each file must be
+   * one of the workspace's kept files; the hub describes it (type, name, size), never the caller.
+   */
+  async sendMessage(actor: InboxActor, conversationId: string, body: { text?: string | undefined; attachments?: readonly OutgoingAttachment[] | undefined; clientId: string }): Promise<MessageView> {
+    const { text, clientId } = body;
+    const wanted = body.attachments ?? [];
+    if (text === undefined && wanted.length === 0) {
+      throw new AppError('SB_ERR_VALIDATION', { message: 'A message needs text, a file, or both.', issues: [{ path: '/text', message: 'is required when no file is attached' }] });
+    }
+    const attachments = wanted.length === 0 ? [] : await this.describeFiles(actor, conversationId, wanted);
+    const reply = await this.command(actor, 'message', conversationId, { clientId, ...(text === undefined ? {} : { text }), ...(attachments.length ? { attachments } : {}) });
     if (!reply.message) throw new AppError('SB_ERR_INTERNAL', { message: 'the runner stored no message' });
     return reply.message;
   }
@@ -101,6 +115,19 @@ export class InboxService {
     const reply = await this.command(actor, 'note', conversationId, { text, clientId });
     if (!reply.message) throw new AppError('SB_ERR_INTERNAL', { message: 'the runner stored no note' });
     return reply.message;
+  }
+
+  private async describeFiles(actor: InboxActor, conversationId: string, wanted: readonly OutgoingAttachment[]): Promise<Attachment[]> {
+    const conversation = await this.get(actor, conversationId);
+    if (conversation.channelType === 'webchat') {
+      throw new AppError('SB_ERR_VALIDATION', { message: 'The web chat cannot deliver files yet; send a link in the text instead.', issues: [{ path: '/attachments', message: 'not deliverable on the web chat' }] });
+    }
+    const kept = await mediaStore.describe(this.orm, actor.tenantId, wanted.map((file) => file.mediaId));
+    return wanted.map((file, index) => {
+      const found = kept.get(file.mediaId);
+      if (!found) throw new AppError('SB_ERR_VALIDATION', { message: 'A file of this message was not uploaded to this workspace.', issues: [{ path: `/attachments/${index}/mediaId`, message: 'names no uploaded file' }] });
+      return { kind: attachmentKindOf(found.mimeType), mimeType: found.mimeType, url: mediaRef(found.id), sizeBytes: found.sizeBytes, ...(found.fileName ? { fileName: found.fileName } : {}) };
+    });
   }
 
   /** Where a conversation lives on its channel (to reach its visitor's widget); cached, since it never changes. */

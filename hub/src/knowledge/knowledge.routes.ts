@@ -26,6 +26,7 @@ import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
 import { principalOf } from '../identity/me.routes.ts';
 import { violatedUniqueConstraint } from '../identity/unique-violation.ts';
 import { chunksOf, type KnowledgeIngestion } from './knowledge-ingestion.ts';
+import { readMultipartFile } from '../media/multipart-file.ts';
 import { fetchPage, type UrlFetchOptions } from './url-fetcher.ts';
 
 interface DocumentRow {
@@ -179,33 +180,12 @@ export const knowledgeRoutes: FastifyPluginAsyncTypebox<KnowledgeRoutesOptions> 
       response: { 200: KnowledgeUploadResult, 202: KnowledgeUploadResult },
     },
   }, async (request, reply) => {
-    if (!request.isMultipart()) throw new AppError('SB_ERR_UNSUPPORTED_MEDIA_TYPE', { message: 'Send the file as multipart/form-data, in a field named "file".' });
-    let source: string | undefined;
-    let file: { name: string; mediaType: string; bytes: Buffer } | undefined;
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname !== 'source') throw invalid(`/${part.fieldname}`, 'is not a known field (use "source" and "file")');
-          source = String(part.value).trim();
-        } else {
-          if (part.fieldname !== 'file') throw invalid(`/${part.fieldname}`, 'is not a known field (use "source" and "file")');
-          file = { name: part.filename, mediaType: part.mimetype, bytes: await part.toBuffer() };
-        }
-      }
-    } catch (error) {
-      if (isAppError(error)) throw error;
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new AppError('SB_ERR_PAYLOAD_TOO_LARGE', { message: `The file is larger than ${KNOWLEDGE_FILE_MAX_BYTES} bytes.`, issues: [{ path: '/file', message: `is larger than ${KNOWLEDGE_FILE_MAX_BYTES} bytes` }], cause: error });
-      }
-      throw new AppError('SB_ERR_VALIDATION', { message: `The upload could not be read: ${error instanceof Error ? error.message : 'bad multipart body'}.`, issues: [{ path: '/file', message: 'could not be read' }], cause: error });
-    }
-    if (file === undefined) throw invalid('/file', 'is missing');
+    const { file, fields } = await readMultipartFile(request, KNOWLEDGE_FILE_MAX_BYTES, ['source']);
+    const source = fields['source'];
     const name = source === undefined || source === '' ? file.name : source;
     if (name.length < 1 || name.length > 200) throw invalid('/source', 'must be 1 to 200 characters (or give the file a name)');
     const format = formatOfFile(file.name, file.mediaType);
     if (format === undefined) throw invalid('/file', 'is not a format the knowledge base reads (PDF, DOCX, HTML, Markdown, text or CSV)');
-    if (file.bytes.length === 0) throw invalid('/file', 'is empty');
     const { text } = await extractText(format, file.bytes, '/file');
     return accept(request, reply, { source: name, format, text, byteSize: file.bytes.length }, '/file');
   });

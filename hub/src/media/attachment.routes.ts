@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { channelMediaId } from '@switchboard/bus';
-import { AttachmentParams, MEDIA_REF_PREFIX, TELEGRAM_FILE_PREFIX, type Attachment } from '@switchboard/contracts';
+import {
+  attachmentKindOf, AttachmentParams, ConversationIdParams, MEDIA_REF_PREFIX, TELEGRAM_FILE_PREFIX, UploadedAttachment, type Attachment,
+} from '@switchboard/contracts';
 import { mediaStore, withTenant, type Orm, type StoredMediaFile } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import type { SecretBox } from '@switchboard/security';
 import { principalOf } from '../identity/me.routes.ts';
+import { readMultipartFile } from './multipart-file.ts';
 import { downloadTelegramFile } from './telegram-files.ts';
 
 export interface AttachmentRoutesOptions {
@@ -26,24 +31,60 @@ interface AttachmentRow {
 const inlineTypes = /^(image\/(png|jpeg|gif|webp|avif)|audio\/[\w.+-]+|video\/[\w.+-]+)$/;
 const mimePattern = /^[\w.+-]+\/[\w.+-]+$/;
 
+/** A file name as a person gave it, without path separators or control characters. */
+function safeFileName(name: string): string | undefined {
+  const clean = [...name].map((character) => (character < ' ' || character === '/' || character === '\\' || character === '\u007f' ? '_' : character)).join('').trim();
+  return clean.slice(0, 255) || undefined;
+}
+
 const notKept = () => new AppError('SB_ERR_NOT_FOUND', { message: 'This attachment has no file kept: it was larger than Switchboard keeps, or the channel no longer had it.' });
 
 /**
- * `GET /api/v1/conversations/:id/messages/:messageId/attachments/:index`: a message's file, for
- * the console. Files in the media store are served from it; a Telegram file is fetched from the
- * Bot API the first time it is asked for and kept. Read in the caller's tenant scope, so another
- * workspace's message is a 404 whatever ids it names.
+ * A conversation's files. `GET …/messages/:messageId/attachments/:index` serves a message's file
+ * to the console: from the media store, or for a Telegram file from the Bot API the first time
+ * it is asked for, then kept. `POST …/attachments` keeps a file an agent is about to send. Both
+ * work in the caller's tenant scope, so another workspace's conversation is a 404 whatever ids
+ * it names.
  */
 export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions> = async (app, options) => {
   const { orm } = options;
+  const tenantOf = (request: Parameters<typeof principalOf>[0]) => {
+    const tenantId = principalOf(request).tenantId;
+    if (tenantId === undefined) throw new AppError('SB_ERR_FORBIDDEN', { message: 'Choose a workspace first.' });
+    return tenantId;
+  };
+  await app.register(multipart, { limits: { fileSize: options.maxBytes, files: 1, fields: 0, parts: 1, headerPairs: 100 } });
+
+  app.post('/api/v1/conversations/:id/attachments', {
+    config: { access: 'conversation.reply' },
+    schema: {
+      tags: ['conversations'],
+      summary: 'Upload a file to send in this conversation (multipart field "file"); send it by naming its `mediaId` in a message',
+      consumes: ['multipart/form-data'],
+      params: ConversationIdParams,
+      response: { 201: UploadedAttachment },
+    },
+  }, async (request, reply) => {
+    const tenantId = tenantOf(request);
+    const [conversation] = await withTenant(orm.em, tenantId, (em) => em.execute<Array<{ type: string }>>(
+      'select ch.type from conversations c join channels ch on ch.id = c.channel_id where c.id = ?', [request.params.id]));
+    if (!conversation) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
+    if (conversation.type === 'webchat') {
+      throw new AppError('SB_ERR_VALIDATION', { message: 'The web chat cannot deliver files yet; send a link in the text instead.', issues: [{ path: '/file', message: 'not deliverable on the web chat' }] });
+    }
+    const { file } = await readMultipartFile(request, options.maxBytes);
+    const mimeType = mimePattern.test(file.mediaType) ? file.mediaType.toLowerCase() : 'application/octet-stream';
+    const fileName = safeFileName(file.name);
+    const kept = await mediaStore.put(orm, tenantId, randomUUID(), { mimeType, fileName, bytes: file.bytes });
+    return reply.status(201).send({ mediaId: kept.id, kind: attachmentKindOf(mimeType), mimeType, ...(fileName ? { fileName } : {}), sizeBytes: kept.sizeBytes });
+  });
 
   app.get('/api/v1/conversations/:id/messages/:messageId/attachments/:index', {
     config: { access: 'conversation.read' },
     schema: { tags: ['conversations'], summary: "One file of a message (an image, a document, a voice note), with its type; documents download rather than open", params: AttachmentParams },
   }, async (request, reply) => {
     const { id, messageId, index } = request.params;
-    const tenantId = principalOf(request).tenantId;
-    if (tenantId === undefined) throw new AppError('SB_ERR_FORBIDDEN', { message: 'Choose a workspace first.' });
+    const tenantId = tenantOf(request);
     const [row] = await withTenant(orm.em, tenantId, (em) => em.execute<AttachmentRow[]>(
       `select m.attachments, m.channel_id, ch.credentials_sealed from messages m join channels ch on ch.id = m.channel_id
        where m.id = ? and m.conversation_id = ?`, [messageId, id]));

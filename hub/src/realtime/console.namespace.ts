@@ -132,7 +132,7 @@ export function attachConsoleNamespace(namespace: Namespace, options: ConsoleNam
       await inbox.markRead(actor, conversationId);
       return {};
     });
-    on('message.send', async ({ conversationId, text, clientId }) => ({ message: await inbox.sendMessage(actor, conversationId, text, clientId) }));
+    on('message.send', async ({ conversationId, ...body }) => ({ message: await inbox.sendMessage(actor, conversationId, body) }));
     on('note.add', async ({ conversationId, text, clientId }) => ({ message: await inbox.addNote(actor, conversationId, text, clientId ?? `${Date.now()}${Math.random().toString(36).slice(2, 10)}`) }));
     const typing = (isTyping: boolean) => async ({ conversationId }: { conversationId: string }) => {
       const located = await inbox.route(actor, conversationId);

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelMediaId } from '@switchboard/bus';
+import { publishInbound } from '@switchboard/connectors';
+import { mediaRef } from '@switchboard/contracts';
+import { mediaStore } from '@switchboard/db';
 import { buildWidget } from '@switchboard/dev';
 import { hashPassword } from '@switchboard/security';
 import { LiveStack, password } from './support/live-stack.ts';
@@ -162,4 +166,70 @@ describe('a live chat in two browsers', () => {
     expect(shopErrors).toEqual([]);
     expect(agentErrors).toEqual([]);
   });
+
+  it("shows a customer's photo and voice note in the timeline, offers a document as a download, and sends the agent's own file from the composer", async () => {
+    // A WhatsApp customer's message as the connector hands it on: the files already in the media store.
+    const [channel] = await stack.sql<{ id: string }>(`insert into channels (tenant_id, type, name) values ($1, 'whatsapp', 'Shop phone') returning id`, [demoTenantId]);
+    const channelId = channel?.id ?? '';
+    const externalMessageId = `false_212600000777@c.us_${randomUUID().slice(0, 8)}`;
+    const files = [
+      { kind: 'image' as const, mimeType: 'image/png', fileName: 'parcel.png', bytes: Buffer.from(onePixelPng, 'base64') },
+      { kind: 'audio' as const, mimeType: 'audio/ogg', bytes: Buffer.from('OggS voice') },
+      { kind: 'document' as const, mimeType: 'application/pdf', fileName: 'invoice.pdf', bytes: Buffer.from('%PDF-1.4 invoice') },
+    ];
+    const attachments = await Promise.all(files.map(async ({ bytes, ...file }, index) => {
+      const id = channelMediaId(channelId, `${externalMessageId}#${index}`);
+      await mediaStore.put(stack.orm, demoTenantId, id, { mimeType: file.mimeType, fileName: file.fileName, bytes });
+      return { ...file, url: mediaRef(id), sizeBytes: bytes.byteLength };
+    }));
+    await publishInbound(stack.bus, demoTenantId, {
+      channelId, channelType: 'whatsapp', externalMessageId, externalChatId: '212600000777@c.us',
+      contact: { externalId: '212600000777@c.us', name: 'Samir', phone: '212600000777' },
+      text: 'it arrived broken', attachments, isGroup: false, sentAt: new Date().toISOString(),
+    });
+
+    const page = await (await browser.newContext()).newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${stack.url}/inbox`);
+    await page.getByTestId('login-form').waitFor(wait);
+    await page.getByLabel('Email').fill(agent.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('tab-bot').click(wait);
+    await page.getByTestId('conversation-row').filter({ hasText: 'Samir' }).click(wait);
+    const message = page.locator('[data-testid=timeline-message][data-author-kind=customer]').filter({ hasText: 'it arrived broken' });
+    await message.waitFor(wait);
+    // The photo was fetched with the agent's session and decoded by the browser.
+    const image = message.locator('[data-testid=attachment][data-display=image] img');
+    await expect.poll(() => image.evaluate((element) => {
+      const decoded = element as unknown as { complete: boolean; naturalWidth: number };
+      return decoded.complete ? decoded.naturalWidth : 0;
+    }), wait).toBe(1);
+    const audio = message.locator('[data-testid=attachment][data-display=audio] audio');
+    expect(await audio.getAttribute('src')).toMatch(/\/attachments\/1$/);
+    const document = message.locator('[data-testid=attachment][data-display=file] a[download]');
+    expect(await document.textContent()).toBe('invoice.pdf');
+    const download = await page.request.get(`${stack.url}${await document.getAttribute('href')}`);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-disposition']).toBe("attachment; filename*=UTF-8''invoice.pdf");
+    expect((await download.body()).toString()).toBe('%PDF-1.4 invoice');
+
+    // The agent takes the chat and answers with a file of their own, picked in the composer.
+    await page.getByTestId('claim-button').click(wait);
+    await page.getByTestId('release-button').waitFor(wait);
+    await page.getByTestId('composer-file-input').setInputFiles({ name: 'replacement-label.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 label') });
+    await page.getByTestId('composer-file').filter({ hasText: 'replacement-label.pdf' }).waitFor(wait);
+    await page.getByTestId('composer-input').fill('Print this label, we will pick it up.');
+    await page.getByTestId('composer-send').click();
+    const reply = page.locator('[data-testid=timeline-message][data-author-kind=agent]').filter({ hasText: 'Print this label' });
+    const sentFile = reply.locator('[data-testid=attachment] a[download]');
+    await sentFile.waitFor(wait);
+    expect(await sentFile.textContent()).toBe('replacement-label.pdf');
+    expect((await (await page.request.get(`${stack.url}${await sentFile.getAttribute('href')}`)).body()).toString()).toBe('%PDF-1.4 label');
+    await expectCount(page.getByTestId('composer-file'), 0, 'the composer emptied after sending');
+    expect(errors).toEqual([]);
+  });
 });
+
+/** A valid 1×1 PNG, so the browser has something real to decode. */
+const onePixelPng = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';

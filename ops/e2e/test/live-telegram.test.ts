@@ -180,6 +180,17 @@ describe('Telegram end to end', () => {
     const sent = await eventually(() => telegram.callsOf('sendMessage').find((call) => call.params['text'] === 'Your order ships today.'), 'the reply at Telegram');
     expect(sent).toMatchObject({ token: hooked.bot.token, params: { chat_id: String(chatId) } });
     await eventually(async () => (await stack.sql<{ status: string }>('select status from messages where id = $1', [reply.message.id]))[0]?.status === 'sent' || undefined, 'the reply marked sent');
+
+    // A photo the agent uploads goes as one captioned photo, its bytes uploaded to the Bot API.
+    const picture = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('the parcel, packed')]);
+    const uploaded = await stack.upload(shopA.token, `/api/v1/conversations/${conversationId}/attachments`, { name: 'packed.jpg', bytes: picture, mediaType: 'image/jpeg' });
+    expect(uploaded.statusCode).toBe(201);
+    const { mediaId } = uploaded.json<{ mediaId: string }>();
+    const withPhoto = await command<{ message: MessageView }>(agentConsole, 'message.send', { conversationId, text: 'Packed and ready.', attachments: [{ mediaId }], clientId: `c_${randomUUID().replaceAll('-', '').slice(0, 20)}` });
+    const photo = await eventually(() => telegram.callsOf('sendPhoto').find((call) => call.params['caption'] === 'Packed and ready.'), 'the photo at Telegram');
+    expect(photo.params['chat_id']).toBe(String(chatId));
+    expect(photo.files['photo']?.content.equals(picture)).toBe(true);
+    await eventually(async () => (await stack.sql<{ status: string }>('select status from messages where id = $1', [withPhoto.message.id]))[0]?.status === 'sent' || undefined, 'the photo marked sent');
   });
 
   it('answers through a bot added after the connector started, without waiting for the next refresh', async () => {

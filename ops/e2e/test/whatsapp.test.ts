@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { loadConfig } from '@switchboard/config';
 import { startConnector, startWhatsAppSessions, postgresSessionVault, type WhatsAppSessionManager } from '@switchboard/connectors';
 import { FakeWhatsApp, type FakeWhatsAppClient } from '@switchboard/connectors/testing';
-import type { ChannelCommandReply, ChannelPeerList, ChannelView, ConsoleFrame, MessageView } from '@switchboard/contracts';
+import type { ChannelCommandReply, ChannelPeerList, ChannelView, ConsoleFrame, MessageView, UploadedAttachment } from '@switchboard/contracts';
 import type { RunningRole } from '@switchboard/runtime';
 import { createSecretBox, deriveKeys } from '@switchboard/security';
 import { eventually, testLogger, testSecretKey } from '@switchboard/testing';
@@ -206,6 +206,49 @@ describe('WhatsApp channels end to end', () => {
     expect(missing.json()).toMatchObject({ error: { code: 'SB_ERR_NOT_FOUND' } });
     const outOfRange = await stack.app.inject({ method: 'GET', url: `/api/v1/conversations/${html?.conversation_id}/messages/${html?.id}/attachments/12`, headers: { authorization: `Bearer ${alpha.token}` } });
     expect(outOfRange.statusCode).toBe(400);
+  });
+
+  it("sends a file an agent uploaded to the WhatsApp chat, and refuses files that are not the workspace's", async () => {
+    const { client } = await linkedChannel(alpha, '212600000107');
+    const customer = '212600000206@c.us';
+    client.receive({ id: `false_${customer}_3EB0EEEE0001`, from: customer, body: 'I want to talk to a human please', notifyName: 'Lina' });
+    const conversationId = await eventually(async () => (await stack.sql<{ id: string; status: string }>('select id, status from conversations where external_chat_id = $1', [customer]))
+      .find((row) => row.status === 'awaiting_agent')?.id, 'the handoff');
+    await stack.api(alpha.token, 'POST', `/api/v1/conversations/${conversationId}/claim`);
+    const invoice = Buffer.from('%PDF-1.4 invoice 2041');
+    const uploaded = await stack.upload(alpha.token, `/api/v1/conversations/${conversationId}/attachments`, { name: 'invoice-2041.pdf', bytes: invoice, mediaType: 'application/pdf' });
+    expect(uploaded.statusCode).toBe(201);
+    const file = uploaded.json<UploadedAttachment>();
+    expect(file).toMatchObject({ kind: 'document', mimeType: 'application/pdf', fileName: 'invoice-2041.pdf', sizeBytes: invoice.byteLength });
+    const { message } = await stack.api<{ message: MessageView }>(alpha.token, 'POST', `/api/v1/conversations/${conversationId}/messages`, {
+      text: 'Here is your invoice.', attachments: [{ mediaId: file.mediaId }], clientId: `c_${randomUUID().slice(0, 12)}`,
+    });
+    expect(message.attachments).toEqual([{ kind: 'document', mimeType: 'application/pdf', fileName: 'invoice-2041.pdf', sizeBytes: invoice.byteLength, url: `media:${file.mediaId}` }]);
+    const sent = await eventually(() => client.sent.find((entry) => entry.chatId === customer && typeof entry.content !== 'string'), 'the file on WhatsApp');
+    expect(sent.content).toEqual({ mimetype: 'application/pdf', data: invoice.toString('base64'), filename: 'invoice-2041.pdf', filesize: invoice.byteLength });
+    expect(sent.options).toEqual({ caption: 'Here is your invoice.' });
+    await eventually(async () => (await stack.sql<{ status: string }>('select status from messages where id = $1', [message.id]))[0]?.status === 'sent', 'sent');
+    // The console shows the sent file from the same route as a received one.
+    const shown = await stack.app.inject({ method: 'GET', url: `/api/v1/conversations/${conversationId}/messages/${message.id}/attachments/0`, headers: { authorization: `Bearer ${alpha.token}` } });
+    expect(shown.rawPayload.equals(invoice)).toBe(true);
+
+    // Another workspace's upload cannot be sent from here, nor can nothing at all.
+    const betaConversation = await stack.api<{ items: Array<{ id: string }> }>(beta.token, 'GET', '/api/v1/conversations?tab=all');
+    expect(betaConversation.items).toEqual([]);
+    const foreign = await stack.upload(beta.token, `/api/v1/conversations/${conversationId}/attachments`, { name: 'x.pdf', bytes: invoice });
+    expect(foreign.statusCode).toBe(404);
+    const [betaMedia] = await stack.sql<{ id: string }>(`insert into media_objects (id, tenant_id, mime_type, size_bytes, sha256, bytes) values (gen_random_uuid(), $1, 'application/pdf', 1, 'x', '\\x00') returning id`, [beta.tenantId]);
+    const stolen = await stack.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, headers: { authorization: `Bearer ${alpha.token}` },
+      payload: { attachments: [{ mediaId: betaMedia?.id }], clientId: `c_${randomUUID().slice(0, 12)}` } });
+    expect(stolen.statusCode).toBe(400);
+    expect(stolen.json()).toMatchObject({ error: { code: 'SB_ERR_VALIDATION', issues: [{ path: '/attachments/0/mediaId' }] } });
+    const empty = await stack.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, headers: { authorization: `Bearer ${alpha.token}` },
+      payload: { clientId: `c_${randomUUID().slice(0, 12)}` } });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ error: { issues: [{ path: '/text' }] } });
+    const noFile = await stack.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/attachments`, headers: { authorization: `Bearer ${alpha.token}`, 'content-type': 'application/json' }, payload: '{}' });
+    expect(noFile.statusCode).toBe(415);
+    expect(client.sent.filter((entry) => entry.chatId === customer && typeof entry.content !== 'string')).toHaveLength(1);
   });
 
   it('lists groups and contacts, enables a group, and keeps another workspace out', async () => {

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ConversationView } from './conversation.ts';
-import { MessageView } from './message.ts';
+import { Attachment, MessageView } from './message.ts';
 import { MESSAGE_TEXT_MAX, Uuid } from './primitives.ts';
 
 const Agent = { agentId: Uuid, agentName: Type.Optional(Type.String({ maxLength: 255 })) };
@@ -22,7 +22,12 @@ export const ConversationCommandRequest = Type.Union([
   Type.Object({ type: Type.Literal('close'), conversationId: Uuid, ...Agent }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('reopen'), conversationId: Uuid, ...Agent }, { additionalProperties: false }),
   Type.Object(
-    { type: Type.Literal('message'), conversationId: Uuid, ...Agent, text: Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX }), clientId: ClientId },
+    {
+      type: Type.Literal('message'), conversationId: Uuid, ...Agent, clientId: ClientId,
+      text: Type.Optional(Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX })),
+      /** Files from the tenant's media store (`media:<id>`), described by the hub. */
+      attachments: Type.Optional(Type.Array(Attachment, { maxItems: 10 })),
+    },
     { additionalProperties: false },
   ),
   Type.Object(

@@ -10,6 +10,15 @@ export const attachmentKinds = ['image', 'document', 'audio', 'video', 'sticker'
  */
 export const MEDIA_REF_PREFIX = 'media:';
 
+/** What kind of attachment a file of this MIME type is, when the channel did not say. */
+export function attachmentKindOf(mimeType: string): (typeof attachmentKinds)[number] {
+  const type = mimeType.toLowerCase();
+  if (type.startsWith('image/')) return 'image';
+  if (type.startsWith('audio/')) return 'audio';
+  if (type.startsWith('video/')) return 'video';
+  return 'document';
+}
+
 /** The attachment `url` of a stored file. */
 export function mediaRef(mediaId: string): string {
   return `${MEDIA_REF_PREFIX}${mediaId}`;

@@ -48,6 +48,17 @@ export const mediaStore = {
     return { ...file, id, sizeBytes: file.bytes.byteLength, sha256 };
   },
 
+  /** What is kept under each id (no bytes), for the ids the tenant has. */
+  async describe(orm: Orm, tenantId: string, ids: readonly string[]): Promise<Map<string, Omit<StoredMediaFile, 'bytes'>>> {
+    if (ids.length === 0) return new Map();
+    const rows = await withTenant(orm.em, tenantId, (em) => em.execute<Array<Omit<MediaRow, 'bytes'>>>(
+      `select id, mime_type, file_name, size_bytes, sha256 from media_objects
+       where id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`, [JSON.stringify(ids)]));
+    return new Map(rows.map((row) => [row.id, {
+      id: row.id, mimeType: row.mime_type, ...(row.file_name ? { fileName: row.file_name } : {}), sizeBytes: row.size_bytes, sha256: row.sha256,
+    }]));
+  },
+
   async get(orm: Orm, tenantId: string, id: string): Promise<StoredMediaFile | undefined> {
     const [row] = await withTenant(orm.em, tenantId, (em) => em.execute<MediaRow[]>(
       'select id, mime_type, file_name, size_bytes, sha256, bytes from media_objects where id = ?', [id]));

@@ -1,5 +1,8 @@
 import { Component, computed, effect, inject, input, output, signal, untracked } from '@angular/core';
-import type { CannedResponseView } from '@switchboard/contracts';
+import type { CannedResponseView, UploadedAttachment } from '@switchboard/contracts';
+import { ApiError } from '../api/api-error';
+import { formatBytes } from '../channels/channel-state';
+import { InboxApi } from '../inbox/inbox.api';
 import { cannedQueryOf, filterCannedResponses } from '../canned-responses/canned-response-filter';
 import { CannedResponsesStore } from '../canned-responses/canned-responses.store';
 import { ConsoleSocketService } from '../realtime/console-socket.service';
@@ -7,9 +10,14 @@ import { CannedResponsePickerComponent } from './canned-response-picker.componen
 
 /** What the composer hands the conversation to send. */
 export interface ComposedMessage {
+  /** Empty when the reply is files only. */
   readonly text: string;
+  readonly files: readonly UploadedAttachment[];
   readonly isPrivate: boolean;
 }
+
+/** The most files one message carries (the hub's limit). */
+const maxFiles = 10;
 
 /** `typing.start` is repeated at most this often while the agent keeps typing. */
 const typingRepeatMs = 3_000;
@@ -20,7 +28,8 @@ const typingIdleMs = 4_000;
  * The reply box: Reply or Private note, Enter sends, Shift+Enter breaks the line. Typing `/` at
  * the start offers the canned responses (arrows, Enter, Escape). Replies tell the customer that
  * the agent is typing (throttled); notes never do. Disabled, with a Claim button, unless the
- * conversation is the agent's.
+ * conversation is the agent's. Files (replies only, on channels that deliver them) are uploaded
+ * as soon as they are picked and go with the next Send.
  */
 @Component({
   selector: 'sb-composer',
@@ -31,16 +40,26 @@ const typingIdleMs = 4_000;
 export class ComposerComponent {
   private readonly socket = inject(ConsoleSocketService);
   private readonly canned = inject(CannedResponsesStore);
+  private readonly api = inject(InboxApi);
 
   readonly conversationId = input.required<string>();
   /** The conversation is assigned to the signed-in agent. */
   readonly canReply = input(false);
   /** Offer "Claim" in the disabled state (the agent may claim and the chat is claimable). */
   readonly canClaim = input(false);
+  /** The conversation's channel delivers files (every channel but the web chat, for now). */
+  readonly canAttach = input(false);
   readonly composed = output<ComposedMessage>();
   readonly claimRequested = output<void>();
 
   protected readonly draft = signal('');
+  /** Files uploaded for the next reply. */
+  protected readonly files = signal<readonly UploadedAttachment[]>([]);
+  protected readonly uploading = signal(0);
+  protected readonly uploadFailure = signal<string | null>(null);
+  protected readonly sizeOf = formatBytes;
+  protected readonly canSend = computed(() => this.canReply() && this.uploading() === 0
+    && (this.draft().trim() !== '' || (!this.noteMode() && this.files().length > 0)));
   protected readonly noteMode = signal(false);
   protected readonly activeIndex = signal(0);
   private readonly pickerDismissed = signal(false);
@@ -69,6 +88,8 @@ export class ComposerComponent {
       untracked(() => {
         this.draft.set('');
         this.noteMode.set(false);
+        this.files.set([]);
+        this.uploadFailure.set(null);
       });
       onCleanup(() => this.stopTyping());
     });
@@ -128,11 +149,37 @@ export class ComposerComponent {
   }
 
   protected sendDraft(): void {
-    const text = this.draft().trim();
-    if (text === '' || !this.canReply()) return;
-    this.composed.emit({ text, isPrivate: this.noteMode() });
+    if (!this.canSend()) return;
+    const isPrivate = this.noteMode();
+    this.composed.emit({ text: this.draft().trim(), files: isPrivate ? [] : this.files(), isPrivate });
     this.draft.set('');
+    if (!isPrivate) this.files.set([]);
     this.stopTyping();
+  }
+
+  /** Uploads the picked files one by one; each appears as a chip once the hub kept it. */
+  protected async attach(event: Event): Promise<void> {
+    const picker = event.target as HTMLInputElement;
+    const picked = Array.from(picker.files ?? []);
+    picker.value = '';
+    const conversationId = this.conversationId();
+    this.uploadFailure.set(null);
+    for (const file of picked.slice(0, Math.max(0, maxFiles - this.files().length))) {
+      this.uploading.update((count) => count + 1);
+      try {
+        const uploaded = await this.api.uploadAttachment(conversationId, file);
+        if (conversationId === this.conversationId()) this.files.update((files) => [...files, uploaded]);
+      } catch (error) {
+        this.uploadFailure.set(`${file.name}: ${ApiError.from(error).message}`);
+      } finally {
+        this.uploading.update((count) => count - 1);
+      }
+    }
+    if (picked.length > maxFiles) this.uploadFailure.set(`A message carries at most ${maxFiles} files.`);
+  }
+
+  protected removeFile(mediaId: string): void {
+    this.files.update((files) => files.filter((file) => file.mediaId !== mediaId));
   }
 
   protected stopTyping(): void {

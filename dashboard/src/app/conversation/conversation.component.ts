@@ -145,7 +145,7 @@ export class ConversationComponent {
   }
 
   protected sendComposed(message: ComposedMessage): Promise<void> {
-    const pending: PendingMessage = { clientId: newClientId(), text: message.text, isPrivate: message.isPrivate, createdAt: new Date().toISOString() };
+    const pending: PendingMessage = { clientId: newClientId(), text: message.text, files: message.files, isPrivate: message.isPrivate, createdAt: new Date().toISOString() };
     this.pending.update((all) => [...all, pending]);
     return this.deliver(pending);
   }
@@ -162,9 +162,11 @@ export class ConversationComponent {
   /** Sends a reply or note; a retry reuses its `clientId`, so the hub never sends it twice. */
   private async deliver(pending: PendingMessage): Promise<void> {
     const id = this.conversationId();
-    const body = { text: pending.text, clientId: pending.clientId };
+    const text = pending.text === '' ? {} : { text: pending.text };
     try {
-      const sent = pending.isPrivate ? await this.api.addNote(id, body) : await this.api.sendMessage(id, body);
+      const sent = pending.isPrivate
+        ? await this.api.addNote(id, { text: pending.text, clientId: pending.clientId })
+        : await this.api.sendMessage(id, { ...text, clientId: pending.clientId, ...(pending.files.length > 0 ? { attachments: pending.files.map(({ mediaId }) => ({ mediaId })) } : {}) });
       if (id === this.conversationId()) this.messages.update((messages) => mergeMessages(messages, [sent]));
       this.pending.update((all) => all.filter((item) => item.clientId !== pending.clientId));
     } catch (error) {

@@ -35,7 +35,12 @@ const loadOlderAtPx = 120;
       }
       @for (message of pending(); track message.clientId) {
         <div class="pending" [class.note]="message.isPrivate" data-testid="pending-message" [attr.data-private]="message.isPrivate">
-          <p class="text">{{ message.text }}</p>
+          @if (message.text) {
+            <p class="text">{{ message.text }}</p>
+          }
+          @for (file of message.files; track file.mediaId) {
+            <p class="text">📎 {{ file.fileName ?? file.kind }}</p>
+          }
           @if (message.failure; as failure) {
             <p class="failure" role="alert">
               Not sent: {{ failure }}

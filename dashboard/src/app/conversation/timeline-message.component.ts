@@ -1,6 +1,7 @@
 import { DatePipe } from '@angular/common';
 import { Component, computed, input } from '@angular/core';
 import type { MessageView } from '@switchboard/contracts';
+import { attachmentViews } from './attachment-view';
 
 const authorFallbacks: Readonly<Record<MessageView['author']['kind'], string>> = {
   customer: 'Customer',
@@ -46,17 +47,35 @@ const deliveryTexts: Partial<Record<MessageView['status'], string>> = {
       @if (item.text) {
         <p class="text">{{ item.text }}</p>
       }
-      @for (attachment of item.attachments; track $index) {
-        <p class="attachment">
-          @if (attachment.url) {
-            <a [href]="attachment.url" target="_blank" rel="noopener noreferrer">{{ attachment.fileName ?? attachment.kind }}</a>
-          } @else {
-            {{ attachment.fileName ?? attachment.kind }}
+      @for (file of files(); track $index) {
+        <figure class="attachment" data-testid="attachment" [attr.data-display]="file.display">
+          @switch (file.display) {
+            @case ('image') {
+              <a [href]="file.href" target="_blank" rel="noopener noreferrer">
+                <img [src]="file.href" [alt]="file.caption ?? file.label" loading="lazy" />
+              </a>
+            }
+            @case ('audio') {
+              <audio controls preload="none" [src]="file.href" [attr.aria-label]="file.label"></audio>
+            }
+            @case ('video') {
+              <video controls preload="metadata" [src]="file.href" [attr.aria-label]="file.label"></video>
+            }
+            @default {
+              @if (file.href) {
+                <a class="file" [href]="file.href" download>{{ file.label }}</a>
+              } @else {
+                <span class="file missing" title="Switchboard did not keep this file: it was too large, or the channel no longer had it">{{ file.label }} (not kept)</span>
+              }
+              @if (file.size) {
+                <span class="size"> · {{ file.size }}</span>
+              }
+            }
           }
-          @if (attachment.caption) {
-            <span> — {{ attachment.caption }}</span>
+          @if (file.caption && file.caption !== item.text) {
+            <figcaption>{{ file.caption }}</figcaption>
           }
-        </p>
+        </figure>
       }
       <p class="meta">
         <time [attr.datetime]="item.createdAt" [title]="item.createdAt | date: 'medium'">{{ item.createdAt | date: 'shortTime' }}</time>
@@ -85,10 +104,18 @@ const deliveryTexts: Partial<Record<MessageView['status'], string>> = {
     .delivery { margin-left: 4px; }
     .failed, .failure { color: var(--sb-danger); }
     .failure { font-size: 0.8rem; }
+    .attachment { margin: 4px 0; }
+    .attachment img { display: block; max-width: 100%; max-height: 320px; border-radius: 8px; }
+    .attachment audio, .attachment video { display: block; max-width: 100%; }
+    .attachment video { max-height: 320px; }
+    .file::before { content: '📎 '; }
+    .missing, .size, figcaption { color: var(--sb-text-muted); font-size: 0.85rem; }
   `,
 })
 export class TimelineMessageComponent {
   readonly message = input.required<MessageView>();
+
+  protected readonly files = computed(() => attachmentViews(this.message()));
 
   protected readonly authorName = computed(() => {
     const { author } = this.message();

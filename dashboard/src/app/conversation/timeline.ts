@@ -1,9 +1,11 @@
-import type { MessageView } from '@switchboard/contracts';
+import type { MessageView, UploadedAttachment } from '@switchboard/contracts';
 
 /** A reply or note the agent sent that the hub has not confirmed yet (or refused). */
 export interface PendingMessage {
   readonly clientId: string;
   readonly text: string;
+  /** Files uploaded for it (replies only). */
+  readonly files: readonly UploadedAttachment[];
   readonly isPrivate: boolean;
   readonly createdAt: string;
   readonly failure?: string;

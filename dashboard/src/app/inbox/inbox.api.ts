@@ -13,6 +13,7 @@ import type {
   MessageView,
   SendMessageRequest,
   TransferRequest,
+  UploadedAttachment,
 } from '@switchboard/contracts';
 import { apiCall } from '../api/api-call';
 
@@ -62,6 +63,13 @@ export class InboxApi {
   async sendMessage(id: string, body: SendMessageRequest): Promise<MessageView> {
     const result = await apiCall(this.http.post<MessageCommandResult>(`/api/v1/conversations/${id}/messages`, body));
     return result.message;
+  }
+
+  /** Keeps a file to send in this conversation; the answer's `mediaId` goes in the message. */
+  uploadAttachment(id: string, file: File): Promise<UploadedAttachment> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return apiCall(this.http.post<UploadedAttachment>(`/api/v1/conversations/${id}/attachments`, form));
   }
 
   async addNote(id: string, body: AddNoteRequest): Promise<MessageView> {

@@ -145,10 +145,15 @@ export class LiveStack {
 
   /** Uploads a file to the knowledge base as multipart/form-data; the raw response, whatever its status. */
   async uploadFile(token: string, file: { name: string; bytes: Uint8Array; mediaType?: string }, source?: string) {
+    return this.upload(token, '/api/v1/knowledge/files', file, source === undefined ? {} : { source });
+  }
+
+  /** Posts a file (field `file`, after `fields`) as multipart/form-data; the raw response, whatever its status. */
+  async upload(token: string, url: string, file: { name: string; bytes: Uint8Array; mediaType?: string }, fields: Record<string, string> = {}) {
     const form = new FormData();
-    if (source !== undefined) form.append('source', source);
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', new Blob([file.bytes], { type: file.mediaType ?? 'application/octet-stream' }), file.name);
-    return this.app.inject({ method: 'POST', url: '/api/v1/knowledge/files', headers: { authorization: `Bearer ${token}` }, payload: form });
+    return this.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: form });
   }
 
   /** Waits until the background worker has indexed every document of the workspace, and returns them. */

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ConversationStatus, ConversationView } from '../conversation.ts';
-import { MessageView } from '../message.ts';
+import { attachmentKinds, MessageView } from '../message.ts';
 import { ChannelType, MESSAGE_TEXT_MAX, Timestamp, Uuid } from '../primitives.ts';
 
 // ── the inbox (REST under /api/v1/conversations; the same commands exist on the /console socket) ──
@@ -62,9 +62,15 @@ export const MessagePage = Type.Object(
 export type MessagePage = Static<typeof MessagePage>;
 
 /** `POST /api/v1/conversations/:id/messages`: an agent's reply; idempotent on `clientId`. */
+/** A file an agent uploaded (`POST /api/v1/conversations/:id/attachments`), named in the message that sends it. */
+export const OutgoingAttachment = Type.Object({ mediaId: Uuid }, { additionalProperties: false });
+export type OutgoingAttachment = Static<typeof OutgoingAttachment>;
+
+/** Text, files (at most 10), or both. */
 export const SendMessageRequest = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX }),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX })),
+    attachments: Type.Optional(Type.Array(OutgoingAttachment, { maxItems: 10 })),
     clientId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
   },
   { additionalProperties: false },
@@ -93,6 +99,19 @@ export const MessageCommandResult = Type.Object({ message: MessageView }, { addi
 export type MessageCommandResult = Static<typeof MessageCommandResult>;
 
 export const ConversationIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+/** What an upload answers: the file kept, and the `mediaId` to send it with. */
+export const UploadedAttachment = Type.Object(
+  {
+    mediaId: Uuid,
+    kind: Type.Enum(attachmentKinds),
+    mimeType: Type.String({ minLength: 1, maxLength: 255 }),
+    fileName: Type.Optional(Type.String({ maxLength: 255 })),
+    sizeBytes: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type UploadedAttachment = Static<typeof UploadedAttachment>;
 
 /** One file of a message: `GET /api/v1/conversations/:id/messages/:messageId/attachments/:index`. */
 export const AttachmentParams = Type.Object(

@@ -7,6 +7,7 @@ import {
 } from '../conversation.ts';
 import { ActionChanged } from '../ai.ts';
 import { ChannelQr, ChannelStatusChanged } from '../channel-events.ts';
+import { OutgoingAttachment } from '../inbox/inbox.schemas.ts';
 import { KnowledgeProgress } from '../knowledge.ts';
 import { MessageView } from '../message.ts';
 import { MESSAGE_TEXT_MAX, Timestamp, Uuid } from '../primitives.ts';
@@ -26,10 +27,12 @@ export const consoleCommands = {
   'conversation.reopen': ConversationRef,
   /** Marks the conversation read by the caller (its unread count goes to zero). */
   'conversation.read': ConversationRef,
+  /** Text, files uploaded first (`POST /api/v1/conversations/:id/attachments`), or both. */
   'message.send': Type.Object(
     {
       conversationId: Uuid,
-      text: Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX }),
+      text: Type.Optional(Type.String({ minLength: 1, maxLength: MESSAGE_TEXT_MAX })),
+      attachments: Type.Optional(Type.Array(OutgoingAttachment, { maxItems: 10 })),
       clientId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
     },
     { additionalProperties: false },

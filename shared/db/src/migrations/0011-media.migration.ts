@@ -14,7 +14,7 @@ const app = appRoleName;
  *
  * `conversation_step` (0005) learns two things: an inbound message marked `fromBusiness` (the
  * business answered from its own phone) is stored as a person's outbound message, already sent,
- * and an agent's message may carry attachments.
+ * and an agent's message may carry attachments, which `unsent_replies` (0004) now returns too.
  *
  * Part of a released migration once landed: never edit, add a migration instead.
  */
@@ -134,5 +134,32 @@ export class Migration0011Media extends Migration {
           where c.id = v_conversation) x;
         return jsonb_build_object('conversation', v_view, 'messages', v_messages, 'created', v_created);
       end $$;`);
+
+    // A reply republished after a crash carries its files too (its result gains `attachments`).
+    this.addSql('drop function unsent_replies(integer, integer);');
+    this.addSql(`create function unsent_replies(p_older_than_seconds integer, p_limit integer)
+      returns table (tenant_id uuid, id uuid, conversation_id uuid, channel_id uuid, channel_type text, external_chat_id text,
+        text text, attachments jsonb, author_kind text, author_id uuid, author_name text)
+      language plpgsql volatile security definer set search_path = public, pg_temp
+      as $$
+      declare
+        previous text := current_setting('app.platform', true);
+      begin
+        perform set_config('app.platform', 'on', true);
+        return query with due as (
+            select m.id from messages m
+            where m.status = 'pending' and m.direction = 'outbound' and not m.is_private and m.republished_at is null
+              and m.created_at < now() - make_interval(secs => p_older_than_seconds)
+            order by m.created_at limit p_limit for update skip locked
+          ), marked as (
+            update messages m set republished_at = now() from due where m.id = due.id returning m.*
+          )
+          select m.tenant_id, m.id, m.conversation_id, m.channel_id, ch.type, c.external_chat_id,
+            m.text, m.attachments, m.author_kind, m.author_id, m.author_name
+          from marked m join conversations c on c.id = m.conversation_id join channels ch on ch.id = m.channel_id;
+        perform set_config('app.platform', coalesce(previous, ''), true);
+      end $$;`);
+    this.addSql('revoke all on function unsent_replies(integer, integer) from public;');
+    this.addSql(`grant execute on function unsent_replies(integer, integer) to ${app};`);
   }
 }
