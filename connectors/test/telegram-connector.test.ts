@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage, OutboundMessage } from '@switchboard/contracts';
 import { eventually, startFakeTelegramServer, testLogger, type FakeTelegramBot, type FakeTelegramServer } from '@switchboard/testing';
-import { PermanentSendError, type ConnectorStatus } from '../src/index.ts';
+import { PermanentSendError, RetryLaterError, type ConnectorStatus } from '../src/index.ts';
 import { TelegramConnector, type TelegramConnectorOptions } from '../src/telegram/telegram.connector.ts';
 
 // The real telegraf against a local server that speaks the Bot API, as Telegram's own cannot be
@@ -170,21 +170,36 @@ describe('Telegram connector', () => {
     expect(telegram.callsOf('sendDocument').at(-1)?.token).toBe(webhookBot.token);
   });
 
-  it('maps a blocked chat and a missing chat to permanent failures, and leaves 429 and 5xx to the retries', async () => {
+  it('maps a blocked chat and a missing chat to permanent failures, and leaves 5xx to the retries', async () => {
     const sender = connector({ mode: 'webhook' });
     await sender.start(async () => undefined);
     telegram.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
     await expect(sender.send(reply({ text: 'hello' }))).rejects.toThrow(PermanentSendError);
     telegram.failNext('sendMessage', { status: 400, description: 'Bad Request: chat not found' });
     await expect(sender.send(reply({ text: 'hello' }))).rejects.toThrow(/chat not found/);
-    telegram.failNext('sendMessage', { status: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
-    const limited = await sender.send(reply({ text: 'hello' })).catch((error: unknown) => error);
-    expect(limited).toBeInstanceOf(Error);
-    expect(limited).not.toBeInstanceOf(PermanentSendError);
     telegram.failNext('sendMessage', { status: 502, description: 'Bad Gateway' });
     const down = await sender.send(reply({ text: 'hello' })).catch((error: unknown) => error);
     expect(down).not.toBeInstanceOf(PermanentSendError);
     await expect(sender.send(reply({ text: 'hello' }))).resolves.toMatchObject({ externalMessageId: expect.any(String) });
+  });
+
+  it("answers Telegram's 429 with the wait it asked for, and holds later replies to that chat without asking Telegram, but not other chats'", async () => {
+    const sender = connector({ mode: 'webhook' });
+    await sender.start(async () => undefined);
+    telegram.failNext('sendMessage', { status: 429, description: 'Too Many Requests: retry after 7', retryAfter: 7 });
+    const limited = await sender.send(reply({ text: 'first' })).catch((error: unknown) => error);
+    expect(limited).toBeInstanceOf(RetryLaterError);
+    expect(limited).toMatchObject({ retryAfterMs: 7000, message: expect.stringContaining('429') });
+
+    const calls = telegram.callsOf('sendMessage').length;
+    const held = await sender.send(reply({ text: 'second' })).catch((error: unknown) => error);
+    expect(held).toBeInstanceOf(RetryLaterError);
+    expect((held as RetryLaterError).retryAfterMs).toBeGreaterThan(5000);
+    expect((held as RetryLaterError).retryAfterMs).toBeLessThanOrEqual(7000);
+    expect(telegram.callsOf('sendMessage')).toHaveLength(calls);
+
+    await expect(sender.send(reply({ text: 'to someone else', externalChatId: '5559999' }))).resolves.toMatchObject({ externalMessageId: expect.stringMatching(/^5559999:/) });
+    expect(telegram.callsOf('sendMessage')).toHaveLength(calls + 1);
   });
 });
 

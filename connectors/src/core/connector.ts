@@ -31,3 +31,15 @@ export interface Connector {
 export class PermanentSendError extends Error {
   override readonly name = 'PermanentSendError';
 }
+
+/**
+ * A send the channel refused for now and said when to try again (Telegram's 429 with
+ * `retry_after`): the dispatcher waits at least `retryAfterMs` before the next attempt.
+ */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+
+  constructor(message: string, readonly retryAfterMs: number, options?: ErrorOptions) {
+    super(message, options);
+  }
+}

@@ -1,7 +1,7 @@
 import { createEnvelope, streamDefinitions, type Bus, type ConsumerHandle } from '@switchboard/bus';
 import { subjects, type ChannelType } from '@switchboard/contracts';
 import type { Logger } from 'pino';
-import { PermanentSendError, type Connector } from './connector.ts';
+import { PermanentSendError, RetryLaterError, type Connector } from './connector.ts';
 
 export interface OutboundDispatcherOptions {
   bus: Bus;
@@ -19,8 +19,10 @@ export interface OutboundDispatcherOptions {
  * Sends the replies on `SB_OUTBOUND` through the connector that holds each channel, retrying
  * with backoff, and reports the outcome on `SB_DELIVERY` (`sent` with the channel's id, or
  * `failed` with the reason, which the console shows on the message). A send that throws
- * {@link PermanentSendError} fails at once. The delivery report is deduplicated per message and
- * outcome, so a redelivered reply is reported once.
+ * {@link PermanentSendError} fails at once; one that throws {@link RetryLaterError} is retried no
+ * sooner than the channel asked, through the nak's delay, so replies to other chats go on
+ * meanwhile. The delivery report is deduplicated per message and outcome, so a redelivered reply
+ * is reported once.
  */
 export async function startOutboundDispatcher(options: OutboundDispatcherOptions): Promise<ConsumerHandle> {
   const { bus, logger } = options;
@@ -41,7 +43,7 @@ export async function startOutboundDispatcher(options: OutboundDispatcherOptions
     filterSubject: subjects.all.outbound,
     types: ['outbound.message'],
     maxDeliver: maxAttempts,
-    retryDelayMs: retryDelay,
+    retryDelayMs: (attempt, error) => (error instanceof RetryLaterError ? Math.max(error.retryAfterMs, retryDelay(attempt)) : retryDelay(attempt)),
     handler: async (envelope, context) => {
       const message = envelope.data;
       const connector = options.connectorFor(message.channelId, message.channelType);

@@ -11,7 +11,7 @@ import {
 } from '@switchboard/contracts';
 import type { Logger } from 'pino';
 import { Telegraf, TelegramError } from 'telegraf';
-import { PermanentSendError, type Connector, type ConnectorStatus, type SendReceipt } from '../core/connector.ts';
+import { PermanentSendError, RetryLaterError, type Connector, type ConnectorStatus, type SendReceipt } from '../core/connector.ts';
 import { isMediaRef, type MediaKeeper } from '../core/media-keeper.ts';
 
 export interface TelegramConnectorOptions {
@@ -57,6 +57,8 @@ export class TelegramConnector implements Connector {
   private username: string | undefined;
   private abort = new AbortController();
   private polling: Promise<void> | undefined;
+  /** Chats Telegram's flood control closed (its 429 `retry_after`), with when they open again. */
+  private readonly floodWaits = new Map<string, number>();
 
   constructor(private readonly options: TelegramConnectorOptions) {
     this.channelId = options.channelId;
@@ -88,6 +90,10 @@ export class TelegramConnector implements Connector {
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
     const chatId = message.externalChatId;
+    // A later reply to a chat Telegram told us to leave alone waits too: sent now, it would be
+    // refused again, and it would reach the customer before the reply that is waiting.
+    const waitMs = this.floodWaitOf(chatId);
+    if (waitMs > 0) throw new RetryLaterError(`Telegram asked to wait before sending to this chat again (${Math.ceil(waitMs / 1000)} s left)`, waitMs);
     const replyTo = message.replyToExternalId ? telegramMessageRef(message.replyToExternalId) : undefined;
     const reply = replyTo && replyTo.chatId === chatId
       ? { reply_parameters: { message_id: replyTo.messageId, allow_sending_without_reply: true } }
@@ -108,10 +114,15 @@ export class TelegramConnector implements Connector {
         sent.push(result.message_id);
       }
     } catch (error) {
-      if (error instanceof TelegramError && permanentCodes.has(error.code)) {
-        throw new PermanentSendError(`Telegram refused the message: ${error.description}`, { cause: error });
+      if (error instanceof TelegramError) {
+        if (permanentCodes.has(error.code)) throw new PermanentSendError(`Telegram refused the message: ${error.description}`, { cause: error });
+        const retryAfter = error.code === 429 ? error.parameters?.retry_after : undefined;
+        if (retryAfter !== undefined && retryAfter > 0) {
+          this.closeChatFor(chatId, retryAfter * 1000);
+          throw new RetryLaterError(`Telegram answered 429: ${error.description}`, retryAfter * 1000, { cause: error });
+        }
       }
-      throw error; // 429, 5xx, network: the dispatcher retries with backoff
+      throw error; // 5xx, network, a 429 without retry_after: the dispatcher retries with backoff
     }
     if (sent.length === 0) throw new PermanentSendError('the message has neither text nor attachments');
     return { externalMessageId: `${chatId}:${sent[0]}` };
@@ -150,6 +161,24 @@ export class TelegramConnector implements Connector {
     await this.polling;
     this.polling = undefined;
     this.setStatus({ state: 'stopped' });
+  }
+
+  /** How long Telegram still wants this chat left alone (ms; 0 when it may be sent to). */
+  private floodWaitOf(chatId: string): number {
+    const until = this.floodWaits.get(chatId);
+    if (until === undefined) return 0;
+    const left = until - Date.now();
+    if (left <= 0) this.floodWaits.delete(chatId);
+    return Math.max(0, left);
+  }
+
+  private closeChatFor(chatId: string, waitMs: number): void {
+    if (this.floodWaits.size >= 10_000) {
+      // Bounded: past waits are dropped first; a map still full of live ones starts over.
+      for (const [chat, until] of this.floodWaits) if (until <= Date.now()) this.floodWaits.delete(chat);
+      if (this.floodWaits.size >= 10_000) this.floodWaits.clear();
+    }
+    this.floodWaits.set(chatId, Date.now() + waitMs);
   }
 
   private async poll(onInbound: (message: InboundMessage) => Promise<void>, signal: AbortSignal): Promise<void> {

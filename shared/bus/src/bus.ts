@@ -60,8 +60,12 @@ export interface ConsumeOptions<Kind extends BusMessageType> {
   maxDeliver?: number;
   /** How long JetStream waits for an ack before redelivering (ms, default 30 000). */
   ackWaitMs?: number;
-  /** Delay before the n-th retry of a failed handler (ms). */
-  retryDelayMs?: (deliveryCount: number) => number;
+  /**
+   * Delay before the n-th retry of a failed handler (ms), given what the handler threw: a handler
+   * told by its remote side when to come back (Telegram's 429 `retry_after`) can wait that long
+   * through the nak, so the consumer goes on with other messages meanwhile.
+   */
+  retryDelayMs?: (deliveryCount: number, error: unknown) => number;
   /**
    * Messages handled at once (default 1: strictly in order). Above 1 the handler must keep its
    * own order where it matters (the runner queues per conversation), since messages are handed
@@ -238,7 +242,7 @@ export class Bus {
     msg: JsMsg,
     options: ConsumeOptions<Kind>,
     maxDeliver: number,
-    retryDelay: (deliveryCount: number) => number,
+    retryDelay: (deliveryCount: number, error: unknown) => number,
     log: Logger,
   ): Promise<void> {
     const decoded = decodeEnvelope(msg.data, options.types, msg.headers?.get(busHeaders.tenantId) || undefined);
@@ -261,7 +265,7 @@ export class Bus {
         await this.park(msg, options.durable, `handler failed ${deliveryCount} times: ${reason}`);
       } else {
         log.warn({ err: error, traceId: envelope.traceId, id: envelope.id, deliveryCount }, 'bus handler failed; will retry');
-        msg.nak(retryDelay(deliveryCount));
+        msg.nak(retryDelay(deliveryCount, error));
       }
     }
   }

@@ -18,6 +18,8 @@ export interface FakeTelegramCall {
   params: Record<string, unknown>;
   /** Files uploaded in a multipart body, by field name. */
   files: Record<string, BotApiFile>;
+  /** When the call arrived (ms since the epoch), to check how long a client waited between two. */
+  at: number;
 }
 
 /** A scripted Bot API error for the next call of a method, e.g. 403 blocked or 429 with retry_after. */
@@ -190,6 +192,7 @@ export async function startFakeTelegramServer(): Promise<FakeTelegramServer> {
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrivedAt = Date.now();
     const url = new URL(request.url ?? '/', 'http://fake');
     const download = filePattern.exec(url.pathname);
     if (download && request.method === 'GET') {
@@ -204,7 +207,7 @@ export async function startFakeTelegramServer(): Promise<FakeTelegramServer> {
     const token = decodeURIComponent(match[1] ?? '');
     const method = match[2] ?? '';
     const body = await parseBotApiBody(request, url);
-    const call: FakeTelegramCall = { token, method, params: body.fields, files: body.files };
+    const call: FakeTelegramCall = { token, method, params: body.fields, files: body.files, at: arrivedAt };
     calls.push(call);
     const state = bots.get(token);
     if (!state) return fail(response, 401, 'Unauthorized');
