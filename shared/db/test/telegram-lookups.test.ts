@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPlatform } from '../src/index.ts';
-import { openIdentityDatabase, type IdentityDatabase } from './support/identity-database.ts';
+import { openIdentityDatabase, sqlStateOf, type IdentityDatabase } from './support/identity-database.ts';
 
 // Migration 0008's lookups, as the application role meets them: the connector role reads every
 // workspace's Telegram channels, the webhook route one channel, neither with a scope of its own.
@@ -44,5 +44,20 @@ describe('Telegram channel lookups', () => {
     expect(row).toMatchObject({ id: bots[`${active}:webhook`], tenant_id: active, tenant_status: 'active' });
     expect(Object.keys(row ?? {})).not.toContain('credentials_sealed');
     expect(await db.orm.em.fork().execute('select * from telegram_webhook_channel(?)', [randomUUID()])).toEqual([]);
+  });
+
+  it('answers neither lookup a removed channel (migration 0012), and refuses a removal without its time', async () => {
+    const [row] = await db.admin<{ id: string }>(
+      `insert into channels (tenant_id, type, name, settings, credentials_sealed) values ($1, 'telegram', 'removed bot', '{"mode": "webhook"}', 'v1.sealed') returning id`,
+      [active],
+    );
+    const id = row?.id ?? '';
+    expect((await db.orm.em.fork().execute<Array<{ id: string }>>('select * from telegram_channels()')).map((channel) => channel.id)).toContain(id);
+    await db.admin(`update channels set status = 'removed', removed_at = now() where id = $1`, [id]);
+    expect((await db.orm.em.fork().execute<Array<{ id: string }>>('select * from telegram_channels()')).map((channel) => channel.id)).not.toContain(id);
+    expect(await db.orm.em.fork().execute('select * from telegram_webhook_channel(?)', [id])).toEqual([]);
+    // 23514: check_violation. A removed channel has its time; a live one has none.
+    expect(sqlStateOf(await db.admin(`update channels set status = 'active' where id = $1`, [id]).catch((error: unknown) => error))).toBe('23514');
+    expect(sqlStateOf(await db.admin(`update channels set status = 'removed' where id = $1`, [bots[`${active}:polling`]]).catch((error: unknown) => error))).toBe('23514');
   });
 });
