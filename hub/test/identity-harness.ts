@@ -299,6 +299,7 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'POST /api/v1/webhooks/telegram/:id': { update_id: 1 },
     'GET /api/v1/channels/:id/identity-secret': undefined,
     'PATCH /api/v1/channels/:id': { name: `Walked ${unique}` },
+    'DELETE /api/v1/channels/:id': undefined,
     'POST /api/v1/channels': { type: 'whatsapp', name: `Walked ${unique}` },
     'POST /api/v1/channels/:id/start': undefined,
     'POST /api/v1/channels/:id/stop': undefined,

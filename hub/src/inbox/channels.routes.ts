@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requestReply, type Bus } from '@switchboard/bus';
 import {
@@ -6,12 +7,14 @@ import {
   ChannelCommandRequest,
   checkSchema,
   ChannelList,
+  ChannelRemoved,
   CreateWhatsAppChannelRequest,
   subjects,
   ChannelView,
   ConversationSettingsView,
   CreateTelegramChannelRequest,
   IdParams,
+  UpdateTelegramChannelRequest,
   UpdateWebchatChannelRequest,
   WidgetConfig,
   WidgetKeyParams,
@@ -19,7 +22,7 @@ import {
 } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
-import Type from 'typebox';
+import Type, { type TSchema } from 'typebox';
 import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
 import { principalOf } from '../identity/me.routes.ts';
 import type { TelegramChannels } from '../telegram/telegram-channels.ts';
@@ -68,6 +71,9 @@ export interface ChannelRoutesOptions {
 /** `POST /api/v1/channels`: one body per channel type that can be added (webchat comes with the workspace). */
 const CreateChannelRequest = Type.Union([CreateTelegramChannelRequest, CreateWhatsAppChannelRequest]);
 
+/** `PATCH /api/v1/channels/:id`: a Telegram channel's body says `type`; the webchat one's does not (it came first). */
+const UpdateChannelRequest = Type.Union([UpdateWebchatChannelRequest, UpdateTelegramChannelRequest]);
+
 /** Business hours the schema cannot judge: a time zone this server knows, periods that end after they start. */
 function checkBusinessHours(hours: ConversationSettingsView['businessHours']): void {
   if (hours === undefined) return;
@@ -98,7 +104,24 @@ async function checkChannelBody(request: { body: unknown }): Promise<void> {
   if (schema === undefined) {
     throw new AppError('SB_ERR_VALIDATION', { message: 'type: must be "telegram" or "whatsapp"', issues: [{ path: 'body/type', message: 'must be "telegram" or "whatsapp"' }] });
   }
-  const check = checkSchema(schema, request.body);
+  checkBodyAgainst(schema, request.body);
+}
+
+/** The same for an edit: `type: "telegram"` picks the Telegram body, no type the webchat one. */
+async function checkChannelUpdateBody(request: { body: unknown }): Promise<void> {
+  const body = request.body as Record<string, unknown> | null | undefined;
+  const type = body?.['type'];
+  if (type !== undefined && type !== 'telegram') {
+    throw new AppError('SB_ERR_VALIDATION', { message: 'type: must be "telegram", or left out for the web chat channel', issues: [{ path: 'body/type', message: 'must be "telegram", or left out for the web chat channel' }] });
+  }
+  if (type === 'telegram' && Object.keys(body ?? {}).length === 1) {
+    throw new AppError('SB_ERR_VALIDATION', { message: 'Nothing to change: give name, token, mode or allowGroups.', issues: [{ path: 'body', message: 'names nothing to change' }] });
+  }
+  checkBodyAgainst(type === 'telegram' ? UpdateTelegramChannelRequest : UpdateWebchatChannelRequest, body);
+}
+
+function checkBodyAgainst(schema: TSchema, body: unknown): void {
+  const check = checkSchema(schema, body);
   if (!check.ok) {
     const issues = check.issues.map((issue) => ({ path: `body${issue.path}`, message: issue.message }));
     throw new AppError('SB_ERR_VALIDATION', { message: issues.map((issue) => `${issue.path.slice(5)}: ${issue.message}`).join('; '), issues });
@@ -107,8 +130,10 @@ async function checkChannelBody(request: { body: unknown }): Promise<void> {
 
 /**
  * `/api/v1/channels` (a tenant's channels; the webchat one with its public key and, for admins,
- * its identity secret; adding a Telegram bot), `/api/v1/conversation-settings` (handoff and inactivity rules, bot
- * messages, FAQ) and the widget's public `GET /api/v1/widget/:key/config`.
+ * its identity secret; adding, editing and removing a Telegram bot), `/api/v1/conversation-settings`
+ * (handoff and inactivity rules, bot messages, FAQ) and the widget's public
+ * `GET /api/v1/widget/:key/config`. A removed channel keeps its row (see migration 0012), so its
+ * conversations stay; the list, the Telegram routes and the session and webhook lookups skip it.
  */
 export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = async (app, { orm, webchat, telegram, bus }) => {
   const inTenant = <T>(request: Parameters<typeof principalOf>[0], work: (em: EntityManager, tenantId: string) => Promise<T>) => {
@@ -120,7 +145,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     config: { access: 'channel.read' },
     schema: { tags: ['channels'], summary: "The workspace's channels; the webchat channel carries the widget's public key", response: { 200: ChannelList } },
   }, async (request) => ({
-    items: (await inTenant(request, (em) => em.execute<ChannelRow[]>('select * from channels order by created_at'))).map(channelView),
+    items: (await inTenant(request, (em) => em.execute<ChannelRow[]>('select * from channels where removed_at is null order by created_at'))).map(channelView),
   }));
 
   app.post('/api/v1/channels', {
@@ -171,11 +196,48 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     return { identitySecret: webchat.identitySecret(request.params.id) };
   });
 
+  /** Tells the connector nodes a Telegram channel changed; they reload it within 30 s anyway. */
+  const tellTelegramBots = async (log: FastifyBaseLogger, tenantId: string, command: ChannelCommandRequest) => {
+    await requestReply(bus.nc, subjects.request('telegram', tenantId), { request: ChannelCommandRequest, response: ChannelCommandReply }, command, { timeoutMs: 3_000 })
+      .catch((error: unknown) => log.warn({ err: error, channelId: command.channelId }, 'no connector node confirmed the Telegram channel change; they pick it up at their next refresh'));
+  };
+
   app.patch('/api/v1/channels/:id', {
     config: { access: 'channel.manage' },
-    schema: { tags: ['channels'], summary: "Change a webchat channel's name, allowed origins or identity enforcement", params: IdParams, body: UpdateWebchatChannelRequest, response: { 200: ChannelView } },
+    preValidation: checkChannelUpdateBody,
+    schema: {
+      tags: ['channels'],
+      summary: "Change a channel: a webchat channel's name, allowed origins or identity enforcement; or, with type telegram in the body, a Telegram channel's name, groups, mode (setWebhook, or deleteWebhook for polling) or token (checked with getMe; another bot only if it is no other channel)",
+      params: IdParams,
+      body: UpdateChannelRequest,
+      response: { 200: ChannelView },
+    },
   }, async (request) => {
-    const { name, allowedOrigins, enforceIdentity } = request.body;
+    const { body } = request;
+    if ('type' in body) {
+      const { id } = request.params;
+      // Not found before the token is checked: someone else's channel id learns nothing from getMe.
+      await inTenant(request, async (em) => {
+        const [row] = await em.execute<Array<{ id: string }>>(`select id from channels where id = ? and type = 'telegram' and removed_at is null`, [id]);
+        if (!row) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No Telegram channel has this id.' });
+      });
+      const bot = body.token === undefined ? undefined : await telegram.checkToken(body.token);
+      const { edit, tenantId } = await inTenant(request, async (em, tenant) => {
+        const changed = await telegram.update(em, id, body, bot);
+        const { token, ...fields } = body;
+        recordAudit(em, auditActorOf(request), { action: 'channel.updated', tenantId: tenant, targetType: 'channel', targetId: id, metadata: { ...fields, tokenChanged: token !== undefined } });
+        await em.flush();
+        return { edit: changed, tenantId: tenant };
+      });
+      telegram.forget(id);
+      if (edit.releasedToken !== undefined) {
+        const warning = await telegram.releaseBot(id, edit.releasedToken);
+        if (warning !== undefined) request.log.warn({ channelId: id }, `the channel's previous bot kept its webhook: ${warning}`);
+      }
+      await tellTelegramBots(request.log, tenantId, { type: 'settings', channelId: id });
+      return channelView(edit.row as unknown as ChannelRow);
+    }
+    const { name, allowedOrigins, enforceIdentity } = body;
     const origins = allowedOrigins === undefined ? null : JSON.stringify(allowedOrigins);
     const updated = await inTenant(request, async (em, tenantId) => {
       const [row] = await em.execute<ChannelRow[]>(
@@ -189,12 +251,49 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
         [name ?? null, origins, origins, enforceIdentity ?? null, enforceIdentity ?? null, request.params.id],
       );
       if (!row) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No webchat channel has this id.' });
-      recordAudit(em, auditActorOf(request), { action: 'channel.updated', tenantId, targetType: 'channel', targetId: row.id, metadata: { ...request.body } });
+      recordAudit(em, auditActorOf(request), { action: 'channel.updated', tenantId, targetType: 'channel', targetId: row.id, metadata: { ...body } });
       await em.flush();
       return row;
     });
     webchat.forget(updated.public_key);
     return channelView(updated);
+  });
+
+  app.delete('/api/v1/channels/:id', {
+    config: { access: 'channel.manage' },
+    schema: {
+      tags: ['channels'],
+      summary: "Remove a Telegram channel: it leaves the list and takes nothing in (its webhook is deleted at Telegram, its bot stops), its conversations and messages stay. The web chat channel cannot be removed",
+      params: IdParams,
+      response: { 200: ChannelRemoved },
+    },
+  }, async (request) => {
+    const { id } = request.params;
+    const removed = await inTenant(request, async (em, tenantId) => {
+      const [row] = await em.execute<Array<{ type: ChannelType; credentials_sealed: string | null }>>(
+        'select type, credentials_sealed from channels where id = ? and removed_at is null for update',
+        [id],
+      );
+      if (!row) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No channel has this id.' });
+      if (row.type === 'webchat') {
+        throw new AppError('SB_ERR_CONFLICT', { message: 'The web chat channel comes with the workspace and cannot be removed; to take the widget off your site, remove its snippet from your pages.' });
+      }
+      if (row.type === 'whatsapp') {
+        throw new AppError('SB_ERR_CONFLICT', { message: 'A WhatsApp channel cannot be removed yet; log it out to unlink the phone, or stop it.' });
+      }
+      // The token goes with the channel: nothing needs it once the webhook is deleted below.
+      const [marked] = await em.execute<Array<{ removed_at: Date }>>(
+        `update channels set status = 'removed', removed_at = now(), credentials_sealed = null, updated_at = now() where id = ? returning removed_at`,
+        [id],
+      );
+      recordAudit(em, auditActorOf(request), { action: 'channel.removed', tenantId, targetType: 'channel', targetId: id, metadata: { type: row.type } });
+      await em.flush();
+      return { tenantId, token: telegram.openToken(row.credentials_sealed), removedAt: new Date(marked?.removed_at ?? Date.now()).toISOString() };
+    });
+    const warning = await telegram.releaseBot(id, removed.token);
+    if (warning !== undefined) request.log.warn({ channelId: id }, `a removed Telegram channel kept its webhook: ${warning}`);
+    await tellTelegramBots(request.log, removed.tenantId, { type: 'stop', channelId: id });
+    return { id, removedAt: removed.removedAt, warnings: warning === undefined ? [] : [warning] };
   });
 
   app.get('/api/v1/conversation-settings', {

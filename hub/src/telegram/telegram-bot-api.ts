@@ -7,9 +7,9 @@ export interface TelegramBotIdentity {
 }
 
 /**
- * The two Bot API calls the hub makes (getMe when a channel is added, setWebhook for webhook
- * mode), over plain HTTP. The hub does not load telegraf for them: the SDK belongs to the
- * connector, and these two calls are a JSON POST each.
+ * The Bot API calls the hub makes (getMe when a channel is added or its token changes, setWebhook
+ * and deleteWebhook as its mode changes or it is removed), over plain HTTP. The hub does not load
+ * telegraf for them: the SDK belongs to the connector, and each call is a JSON POST.
  */
 export class TelegramBotApi {
   constructor(private readonly apiRoot: string, private readonly timeoutMs = 10_000) {}
@@ -27,6 +27,11 @@ export class TelegramBotApi {
   /** Points the bot's updates at `url`; Telegram will send `secretToken` with each. */
   async setWebhook(token: string, url: string, secretToken: string): Promise<void> {
     await this.call(token, 'setWebhook', { url, secret_token: secretToken, allowed_updates: ['message'] });
+  }
+
+  /** Stops Telegram posting the bot's updates anywhere: for polling, or once the channel is removed. */
+  async deleteWebhook(token: string): Promise<void> {
+    await this.call(token, 'deleteWebhook', {});
   }
 
   private async call(token: string, method: string, payload: object): Promise<unknown> {
@@ -54,7 +59,7 @@ export class TelegramBotApi {
     if (response.status >= 400 && response.status < 500) {
       throw new AppError('SB_ERR_CHANNEL_CREDENTIALS', {
         message: `Telegram refused ${method}: ${String(body?.description ?? response.status).slice(0, 200)}`,
-        issues: [{ path: method === 'setWebhook' ? 'body/mode' : 'body/token', message: `was refused by Telegram (${response.status})` }],
+        issues: [{ path: method === 'getMe' ? 'body/token' : 'body/mode', message: `was refused by Telegram (${response.status})` }],
       });
     }
     throw new AppError('SB_ERR_DEPENDENCY_DOWN', { message: `Telegram's Bot API answered ${response.status} to ${method}; try again later.` });

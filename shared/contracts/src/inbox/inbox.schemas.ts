@@ -193,6 +193,35 @@ export const CreateTelegramChannelRequest = Type.Object(
 );
 export type CreateTelegramChannelRequest = Static<typeof CreateTelegramChannelRequest>;
 
+/**
+ * `PATCH /api/v1/channels/:id` for a Telegram channel: `type` says which body this is (as on
+ * create); any of the rest may change. A new token is checked with getMe and may belong to
+ * another bot only if that bot is not already a channel; a new token or mode is told to
+ * Telegram (setWebhook, or deleteWebhook for polling) before it is stored.
+ */
+export const UpdateTelegramChannelRequest = Type.Object(
+  {
+    type: Type.Literal('telegram'),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    token: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$', maxLength: 222 })),
+    mode: Type.Optional(Type.Union([Type.Literal('webhook'), Type.Literal('polling')])),
+    allowGroups: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 2 },
+);
+export type UpdateTelegramChannelRequest = Static<typeof UpdateTelegramChannelRequest>;
+
+/**
+ * `DELETE /api/v1/channels/:id`: the channel is gone from the list and takes nothing in, its
+ * conversations and messages stay. `warnings` says what could not be undone at the provider
+ * (Telegram unreachable to remove the webhook), in words an admin can act on.
+ */
+export const ChannelRemoved = Type.Object(
+  { id: Uuid, removedAt: Timestamp, warnings: Type.Array(Type.String()) },
+  { additionalProperties: false },
+);
+export type ChannelRemoved = Static<typeof ChannelRemoved>;
+
 /** `PATCH /api/v1/channels/:id` for a webchat channel. */
 export const UpdateWebchatChannelRequest = Type.Object(
   {
