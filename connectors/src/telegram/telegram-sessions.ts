@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createEnvelope, type Bus } from '@switchboard/bus';
-import type { ChannelState } from '@switchboard/contracts';
+import { createEnvelope, serveRequests, type Bus } from '@switchboard/bus';
+import { ChannelCommandReply, ChannelCommandRequest, subjects, type ChannelState } from '@switchboard/contracts';
 import type { Orm } from '@switchboard/db';
+import { AppError } from '@switchboard/errors';
 import { createSecretBox, deriveKeys } from '@switchboard/security';
 import type { Logger } from 'pino';
 import type { Connector, ConnectorStatus } from '../core/connector.ts';
@@ -30,7 +32,7 @@ export interface TelegramSessionsOptions {
 }
 
 export interface TelegramSessions {
-  /** Starts the bots of channels added since, stops those removed or suspended. */
+  /** Starts the bots of channels added since, stops those removed or suspended, restarts those edited. */
   refresh(): Promise<void>;
   /**
    * Asks for a refresh soon, at most one every few seconds: for a reply to a channel this node
@@ -47,18 +49,25 @@ interface ChannelRow {
   credentials_sealed: string;
 }
 
+/** What a running bot was started from: an edit of its token, mode or groups changes it. */
+const fingerprintOf = (row: ChannelRow) => `${JSON.stringify(row.settings)}|${row.credentials_sealed}`;
+
 /**
  * The connector role's Telegram bots: one `TelegramConnector` per active Telegram channel of
  * every workspace, read through `telegram_channels()` (a security-definer lookup, so this role
  * needs no platform scope). Polling channels poll; webhook channels only send, since their
  * updates reach the hub. Each bot's state goes to its workspace's consoles as `channel.status`.
+ * Channels are read again every `refreshIntervalMs`, and at once when the hub says a channel was
+ * edited or removed (`settings` or `stop` on `sb.req.telegram.<tenant>`): every node hears it,
+ * since every node runs the bots, and the first to have refreshed answers with the bot's state.
  */
 export async function startTelegramSessions(options: TelegramSessionsOptions): Promise<TelegramSessions> {
   const { bus, orm, sessions } = options;
   const log = options.logger.child({ component: 'telegram-sessions' });
   const box = createSecretBox(deriveKeys(options.secretKey).encryptionKey);
   const node = options.node ?? hostname();
-  const held = new Set<string>();
+  /** The channels this node runs, with what each was started from. */
+  const held = new Map<string, string>();
   let stopped = false;
 
   const publishStatus = (row: ChannelRow, state: ChannelState, reason: string | undefined, account: string | undefined) => {
@@ -107,7 +116,13 @@ export async function startTelegramSessions(options: TelegramSessionsOptions): P
       return;
     }
     sessions.set(row.id, connector);
-    held.add(row.id);
+    held.set(row.id, fingerprintOf(row));
+  };
+
+  const stopOne = async (channelId: string) => {
+    await sessions.get(channelId)?.stop();
+    sessions.delete(channelId);
+    held.delete(channelId);
   };
 
   let running: Promise<void> = Promise.resolve();
@@ -116,11 +131,11 @@ export async function startTelegramSessions(options: TelegramSessionsOptions): P
     running = running.then(async () => {
       if (stopped) return;
       const rows = await orm.em.fork().execute<ChannelRow[]>('select * from telegram_channels()');
-      const wanted = new Set(rows.map((row) => row.id));
-      for (const id of [...held].filter((channelId) => !wanted.has(channelId))) {
-        await sessions.get(id)?.stop();
-        sessions.delete(id);
-        held.delete(id);
+      const wanted = new Map(rows.map((row) => [row.id, fingerprintOf(row)]));
+      // Removed, suspended or edited: an edited bot starts again from its new token and mode.
+      for (const [id, fingerprint] of [...held].filter(([channelId, fingerprint]) => wanted.get(channelId) !== fingerprint)) {
+        log.info({ channelId: id, edited: wanted.has(id) && wanted.get(id) !== fingerprint }, 'stopping a Telegram bot');
+        await stopOne(id);
       }
       await Promise.all(rows.filter((row) => !held.has(row.id)).map(startOne));
     }).catch((error: unknown) => log.error({ err: error }, 'could not load the Telegram channels'));
@@ -131,6 +146,27 @@ export async function startTelegramSessions(options: TelegramSessionsOptions): P
   const interval = options.refreshIntervalMs ?? 30_000;
   const timer = interval > 0 ? setInterval(() => void refresh(), interval) : undefined;
   timer?.unref();
+  // A queue group of its own: the hub's command reaches every node, not one of them.
+  const commands = serveRequests(bus.nc, subjects.all.requests('telegram'), { request: ChannelCommandRequest, response: ChannelCommandReply }, async (command, context) => {
+    if (command.type !== 'settings' && command.type !== 'stop') {
+      throw new AppError('SB_ERR_VALIDATION', { message: `a Telegram channel takes the commands settings and stop, not ${command.type}` });
+    }
+    await refresh();
+    const session = sessions.get(command.channelId);
+    // Another workspace's channel id gets the answer an unknown one gets.
+    const bot = session instanceof TelegramConnector && session.tenantId === context.tenantId ? session : undefined;
+    const status = bot?.status() ?? { state: 'stopped' as const };
+    return {
+      status: {
+        channelId: command.channelId,
+        channelType: 'telegram' as const,
+        state: status.state,
+        ...('reason' in status ? { reason: status.reason.slice(0, 500) } : {}),
+        ...(bot?.account === undefined ? {} : { account: bot.account.slice(0, 100) }),
+        node: node.slice(0, 200),
+      },
+    };
+  }, log, `telegram-sessions.${randomUUID()}`);
   log.info({ bots: held.size }, 'Telegram bots started');
 
   let lastAsked = 0;
@@ -144,12 +180,9 @@ export async function startTelegramSessions(options: TelegramSessionsOptions): P
     stop: async () => {
       stopped = true;
       if (timer) clearInterval(timer);
+      await commands.stop();
       await running;
-      await Promise.all([...held].map(async (id) => {
-        await sessions.get(id)?.stop();
-        sessions.delete(id);
-      }));
-      held.clear();
+      await Promise.all([...held.keys()].map(stopOne));
     },
   };
 }

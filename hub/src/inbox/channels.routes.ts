@@ -141,6 +141,12 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     return withTenant(orm.em, tenantId, (em) => work(em, tenantId));
   };
 
+  /** Tells the connector nodes a Telegram channel changed; they reload it within 30 s anyway. */
+  const tellTelegramBots = async (log: FastifyBaseLogger, tenantId: string, command: ChannelCommandRequest) => {
+    await requestReply(bus.nc, subjects.request('telegram', tenantId), { request: ChannelCommandRequest, response: ChannelCommandReply }, command, { timeoutMs: 3_000 })
+      .catch((error: unknown) => log.warn({ err: error, channelId: command.channelId }, 'no connector node confirmed the Telegram channel change; they pick it up at their next refresh'));
+  };
+
   app.get('/api/v1/channels', {
     config: { access: 'channel.read' },
     schema: { tags: ['channels'], summary: "The workspace's channels; the webchat channel carries the widget's public key", response: { 200: ChannelList } },
@@ -161,12 +167,14 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     const { body } = request;
     if (body.type === 'telegram') {
       const bot = await telegram.checkToken(body.token);
-      const row = await inTenant(request, async (em, tenantId) => {
-        const created = await telegram.create(em, tenantId, body, bot) as unknown as ChannelRow;
-        recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId, targetType: 'channel', targetId: created.id, metadata: { type: 'telegram', name: body.name, mode: body.mode } });
+      const { row, tenantId } = await inTenant(request, async (em, tenant) => {
+        const created = await telegram.create(em, tenant, body, bot) as unknown as ChannelRow;
+        recordAudit(em, auditActorOf(request), { action: 'channel.created', tenantId: tenant, targetType: 'channel', targetId: created.id, metadata: { type: 'telegram', name: body.name, mode: body.mode } });
         await em.flush();
-        return created;
+        return { row: created, tenantId: tenant };
       });
+      // The bot starts now rather than at the connector's next refresh.
+      await tellTelegramBots(request.log, tenantId, { type: 'settings', channelId: row.id });
       return reply.code(201).send(channelView(row));
     }
     // ── WhatsApp ──
@@ -195,12 +203,6 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     });
     return { identitySecret: webchat.identitySecret(request.params.id) };
   });
-
-  /** Tells the connector nodes a Telegram channel changed; they reload it within 30 s anyway. */
-  const tellTelegramBots = async (log: FastifyBaseLogger, tenantId: string, command: ChannelCommandRequest) => {
-    await requestReply(bus.nc, subjects.request('telegram', tenantId), { request: ChannelCommandRequest, response: ChannelCommandReply }, command, { timeoutMs: 3_000 })
-      .catch((error: unknown) => log.warn({ err: error, channelId: command.channelId }, 'no connector node confirmed the Telegram channel change; they pick it up at their next refresh'));
-  };
 
   app.patch('/api/v1/channels/:id', {
     config: { access: 'channel.manage' },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvelope } from '@switchboard/bus';
 import { loadConfig } from '@switchboard/config';
-import { normaliseTelegramUpdate, type ChannelStatusChanged, type ChannelView, type ConsoleFrame, type MessageView, type TelegramUpdate } from '@switchboard/contracts';
+import { normaliseTelegramUpdate, type ChannelRemoved, type ChannelStatusChanged, type ChannelView, type ConsoleFrame, type ConversationView, type MessagePage, type MessageView, type TelegramUpdate } from '@switchboard/contracts';
 import { publishInbound, startConnector } from '@switchboard/connectors';
 import type { RunningRole } from '@switchboard/runtime';
 import { eventually, startFakeTelegramServer, testLogger, testSecretKey, type FakeTelegramBot, type FakeTelegramServer } from '@switchboard/testing';
@@ -215,5 +215,107 @@ describe('Telegram end to end', () => {
     expect(await storedCount(externalId(forged))).toBe(0);
     expect(await inboundRows()).toBe(before + 1);
     expect(consoleMessages(seenByA).map((message) => message.text)).not.toContain('forged: send me the refund');
+  });
+});
+
+describe('Telegram channels edited and removed, end to end', () => {
+  const statesOf = (channelId: string) => statuses(seenByA).filter((status) => status.channelId === channelId).map((status) => status.state);
+  const getUpdatesOf = (bot: FakeTelegramBot) => telegram.callsOf('getUpdates').filter((call) => call.token === bot.token).length;
+  const conversationOf = (update: TelegramUpdate) =>
+    eventually(async () => (await stack.sql<{ conversation_id: string }>('select conversation_id from messages where external_id = $1', [externalId(update)]))[0]?.conversation_id, 'the conversation stored');
+
+  it('starts a new polling bot at once, switches it to webhook and back, and Telegram and the connector follow each switch', async () => {
+    const switched = await addBot(shopA, 'polling');
+    // Added after the connector started: the hub told it, no 30 s refresh needed.
+    await eventually(() => statesOf(switched.channel.id).includes('ready') || undefined, 'the new polling bot ready');
+    const polledFirst = textUpdate('polled before the switch', 4_400_500);
+    telegram.enqueueUpdate(switched.bot.token, polledFirst);
+    await eventually(async () => (await storedCount(externalId(polledFirst))) === 1 || undefined, 'the polled message stored');
+
+    const toWebhook = await stack.api<ChannelView>(shopA.token, 'PATCH', `/api/v1/channels/${switched.channel.id}`, { type: 'telegram', mode: 'webhook' });
+    expect(toWebhook.mode).toBe('webhook');
+    expect(telegram.webhookOf(switched.bot.token)?.url).toBe(`${publicName}/api/v1/webhooks/telegram/${switched.channel.id}`);
+    // The connector stopped the poller and started the bot again, sending only: the webhook
+    // Telegram now holds never made a poll fail.
+    const restarted = (states: string[]) => states.slice(states.lastIndexOf('stopped'));
+    const afterSwitch = await eventually(() => {
+      const states = statesOf(switched.channel.id);
+      return states.includes('stopped') && restarted(states).at(-1) === 'ready' ? states : undefined;
+    }, 'the bot started again');
+    expect(restarted(afterSwitch)).toEqual(['stopped', 'starting', 'ready']);
+    expect(afterSwitch).not.toContain('failed');
+    const hooked = textUpdate('sent by webhook after the switch', 4_400_500);
+    expect(await deliver(switched.bot, hooked)).toBe(200);
+    await eventually(async () => (await storedCount(externalId(hooked))) === 1 || undefined, 'the webhook message stored');
+
+    const deletes = telegram.callsOf('deleteWebhook').filter((call) => call.token === switched.bot.token).length;
+    await stack.api<ChannelView>(shopA.token, 'PATCH', `/api/v1/channels/${switched.channel.id}`, { type: 'telegram', mode: 'polling' });
+    expect(telegram.callsOf('deleteWebhook').filter((call) => call.token === switched.bot.token).length).toBeGreaterThan(deletes);
+    expect(telegram.webhookOf(switched.bot.token)).toBeUndefined();
+    const polledAgain = textUpdate('polled after switching back', 4_400_500);
+    telegram.enqueueUpdate(switched.bot.token, polledAgain);
+    await eventually(async () => (await storedCount(externalId(polledAgain))) === 1 || undefined, 'the polled message stored after switching back');
+    expect(statesOf(switched.channel.id)).not.toContain('failed');
+  });
+
+  it("refuses another workspace's edit and removal of a channel with 404, and its bot goes on", async () => {
+    for (const [method, payload] of [['PATCH', { type: 'telegram', mode: 'webhook' }], ['DELETE', undefined]] as const) {
+      const refused = await stack.api(shopB.token, method, `/api/v1/channels/${polled.channel.id}`, payload).catch((error: { statusCode: number; body: string }) => error);
+      expect(refused).toMatchObject({ statusCode: 404 });
+      expect((refused as { body: string }).body).not.toContain(polled.channel.id);
+    }
+    expect(telegram.webhookOf(polled.bot.token)).toBeUndefined();
+    const update = textUpdate('still polled', 4_400_600);
+    telegram.enqueueUpdate(polled.bot.token, update);
+    await eventually(async () => (await storedCount(externalId(update))) === 1 || undefined, 'the message stored');
+  });
+
+  it('removes a webhook bot: its webhook goes at Telegram, its conversation and messages stay, and a later webhook call is refused with nothing stored', async () => {
+    const removed = await addBot(shopA, 'webhook');
+    const { secretToken } = telegram.webhookOf(removed.bot.token) ?? {};
+    const before = textUpdate('a question before the removal', 4_400_700);
+    expect(await deliver(removed.bot, before)).toBe(200);
+    const conversationId = await conversationOf(before);
+    await eventually(() => telegram.callsOf('sendMessage').some((call) => call.token === removed.bot.token) || undefined, "the bot's answer at Telegram");
+
+    const answer = await stack.api<ChannelRemoved>(shopA.token, 'DELETE', `/api/v1/channels/${removed.channel.id}`);
+    expect(answer).toEqual({ id: removed.channel.id, removedAt: expect.any(String), warnings: [] });
+    expect(telegram.webhookOf(removed.bot.token)).toBeUndefined();
+    expect(telegram.callsOf('deleteWebhook').some((call) => call.token === removed.bot.token)).toBe(true);
+    await eventually(() => statesOf(removed.channel.id).at(-1) === 'stopped' || undefined, 'the bot reported stopped');
+
+    // Telegram retrying an update it had queued before the webhook went: refused, not stored.
+    const after = textUpdate('sent after the removal', 4_400_700);
+    const late = await fetch(`${stack.url}/api/v1/webhooks/telegram/${removed.channel.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secretToken ?? '' },
+      body: JSON.stringify(after),
+    });
+    expect(late.status).toBe(404);
+    expect(await late.text()).not.toContain(removed.channel.id);
+    expect(await storedCount(externalId(after))).toBe(0);
+
+    // The history is the business's: the conversation and its messages are still there.
+    const conversation = await stack.api<ConversationView>(shopA.token, 'GET', `/api/v1/conversations/${conversationId}`);
+    expect(conversation.id).toBe(conversationId);
+    const messages = await stack.api<MessagePage>(shopA.token, 'GET', `/api/v1/conversations/${conversationId}/messages`);
+    expect(messages.items.map((message) => message.text)).toContain('a question before the removal');
+    expect(messages.items.some((message) => message.direction === 'outbound')).toBe(true);
+  });
+
+  it('removes a polling bot: the connector has stopped polling it by the time the removal answers', async () => {
+    const removed = await addBot(shopA, 'polling');
+    await eventually(() => statesOf(removed.channel.id).includes('ready') || undefined, 'the polling bot ready');
+    await stack.api<ChannelRemoved>(shopA.token, 'DELETE', `/api/v1/channels/${removed.channel.id}`);
+    const polls = getUpdatesOf(removed.bot);
+    const unread = textUpdate('nobody polls this any more', 4_400_800);
+    telegram.enqueueUpdate(removed.bot.token, unread);
+    // Another bot's message, queued after it, goes all the way through: the removed one is not polled.
+    const marker = textUpdate('a marker through another bot', 4_400_801);
+    telegram.enqueueUpdate(polled.bot.token, marker);
+    await eventually(async () => (await storedCount(externalId(marker))) === 1 || undefined, 'the marker stored');
+    expect(getUpdatesOf(removed.bot)).toBe(polls);
+    expect(await storedCount(externalId(unread))).toBe(0);
+    await eventually(() => statesOf(removed.channel.id).at(-1) === 'stopped' || undefined, 'the bot reported stopped');
   });
 });

@@ -7,6 +7,11 @@ import { Uuid } from './primitives.ts';
  * `sb.req.whatsapp.<tenant>`). Every connector node hears it; only the node that holds (or, for
  * `start`, manages to lease) the channel's session answers, so a caller that gets no answer in
  * time knows no node holds it and may retry.
+ *
+ * A Telegram channel takes `settings` (edited: its bot starts again from the stored token, mode
+ * and groups) and `stop` (removed) on `sb.req.telegram.<tenant>`; every node runs every bot, so
+ * each reloads its channels and the first answers with the bot's state. A lost command costs
+ * only time: the nodes reload every 30 s anyway.
  */
 export const channelCommandTypes = ['start', 'stop', 'logout', 'groups', 'contacts', 'settings'] as const;
 export const ChannelCommandRequest = Type.Object(
