@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelView } from '@switchboard/contracts';
+import { startFakeTelegramServer, type FakeTelegramServer } from '@switchboard/testing';
 import { LiveStack, password, type Workspace } from './support/live-stack.ts';
 
 // An owner setting the workspace up in the console, in Debian's Chromium, on the real hub, runner,
@@ -14,6 +16,7 @@ const dashboardDir = resolve(root, 'dist/dashboard/browser');
 const wait = { timeout: 15_000 };
 
 let stack: LiveStack;
+let telegram: FakeTelegramServer;
 let browser: Browser;
 let workspace: Workspace;
 let ownerEmail: string;
@@ -22,7 +25,9 @@ beforeAll(async () => {
   if (!existsSync(resolve(dashboardDir, 'index.html'))) {
     throw new Error(`no console build in ${dashboardDir}: run \`npm run build:dashboard\` (npm test does it)`);
   }
-  stack = await LiveStack.start({ dashboardDir });
+  // Telegram's side of a bot, for the channels page's Telegram card.
+  telegram = await startFakeTelegramServer();
+  stack = await LiveStack.start({ dashboardDir, telegramApiRoot: telegram.apiRoot, webhookBaseUrl: 'https://chat.example.test' });
   workspace = await stack.signUp();
   const [owner] = await stack.sql<{ email: string }>('update users set email_verified_at = now() where id = $1 returning email', [workspace.ownerId]);
   ownerEmail = owner?.email ?? '';
@@ -35,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  await telegram?.close();
 });
 
 /** Signs the owner in and waits for the console's live link (the presence toggle is enabled only then). */
@@ -152,6 +158,48 @@ describe('the console set-up pages', () => {
     expect(await whitelist.inputValue()).toBe('212612345678\n4915123456789');
     const stored = await stack.api<{ whitelist: string[]; enabledGroups: string[] }>(workspace.token, 'GET', `/api/v1/channels/${channel.id}/whatsapp-settings`);
     expect(stored).toEqual({ whitelist: ['212612345678', '4915123456789'], enabledGroups: [] });
+    expect(errors).toEqual([]);
+  });
+
+  it("edits a Telegram bot's name, mode and token from its card, shows a refused token on its box, and removes the bot after asking, without a reload", async () => {
+    const bot = telegram.addBot({ username: 'atlas_console_bot' });
+    const channel = await stack.api<ChannelView>(workspace.token, 'POST', '/api/v1/channels', { type: 'telegram', name: 'Shop bot', token: bot.token, mode: 'polling' });
+    const stored = async () => (await stack.sql<{ name: string; status: string; mode: string }>(`select name, status, settings ->> 'mode' as mode from channels where id = $1`, [channel.id]))[0];
+    const { page, errors } = await signIn();
+    await page.getByTestId('nav-channels').click();
+    const card = page.locator(`[data-testid=channel-card][data-channel-id="${channel.id}"]`);
+    await card.waitFor(wait);
+
+    await card.getByTestId('telegram-edit').click(wait);
+    const form = page.getByTestId('telegram-edit-form');
+    await form.getByLabel('Name').fill('Atlas support', wait);
+    await form.getByTestId('telegram-edit-mode-webhook').check(wait);
+    await form.getByTestId('telegram-edit-submit').click(wait);
+    await form.waitFor({ ...wait, state: 'detached' });
+    await card.getByRole('heading', { name: 'Atlas support' }).waitFor(wait);
+    expect(await card.textContent()).toContain('Webhook');
+    expect(await stored()).toMatchObject({ name: 'Atlas support', mode: 'webhook' });
+    expect(telegram.webhookOf(bot.token)?.url).toBe(`https://chat.example.test/api/v1/webhooks/telegram/${channel.id}`);
+
+    // A token Telegram does not know: refused on its box, the dialog stays, nothing changes.
+    await card.getByTestId('telegram-edit').click(wait);
+    await form.getByTestId('telegram-edit-token').fill('42:AAnotAtokenTelegramKnows', wait);
+    await form.getByTestId('telegram-edit-submit').click(wait);
+    await page.locator('[data-testid=telegram-edit-token][aria-invalid=true]').waitFor(wait);
+    expect(await form.textContent()).toContain('refused by Telegram');
+    await form.getByRole('button', { name: 'Cancel' }).click(wait);
+    await form.waitFor({ ...wait, state: 'detached' });
+
+    // Removing asks first; keeping it changes nothing.
+    await card.getByTestId('telegram-remove').click(wait);
+    await page.getByTestId('telegram-remove-cancel').click(wait);
+    await page.getByTestId('telegram-remove-dialog').waitFor({ ...wait, state: 'detached' });
+    expect((await stored())?.status).toBe('active');
+    await card.getByTestId('telegram-remove').click(wait);
+    await page.getByTestId('telegram-remove-confirm').click(wait);
+    await card.waitFor({ ...wait, state: 'detached' });
+    expect((await stored())?.status).toBe('removed');
+    expect(telegram.webhookOf(bot.token)).toBeUndefined();
     expect(errors).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { Component, computed, input, output } from '@angular/core';
-import type { ChannelView } from '@switchboard/contracts';
+import type { ChannelRemoved, ChannelView } from '@switchboard/contracts';
 import { ChannelBadgeComponent } from '../inbox/channel-badge.component';
 import { RelativeTimePipe } from '../ui/relative-time.pipe';
 import { type ChannelCard, describeState, formatBytes } from './channel-state';
+import { TelegramControlsComponent } from './telegram-controls.component';
 import { WebchatSettingsComponent } from './webchat-settings.component';
 import { WhatsappAudienceComponent } from './whatsapp/whatsapp-audience.component';
 import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.component';
@@ -11,11 +12,11 @@ import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.componen
  * One channel: its type, name and live status, the account it is connected as, its last
  * activity, why it is not running and the memory its session uses, with the controls its type
  * has (the webchat snippet and settings, a WhatsApp session's start, stop and log out and who
- * its bot answers).
+ * its bot answers, a Telegram bot's edit and removal).
  */
 @Component({
   selector: 'sb-channel-card',
-  imports: [ChannelBadgeComponent, RelativeTimePipe, WebchatSettingsComponent, WhatsappAudienceComponent, WhatsappControlsComponent],
+  imports: [ChannelBadgeComponent, RelativeTimePipe, TelegramControlsComponent, WebchatSettingsComponent, WhatsappAudienceComponent, WhatsappControlsComponent],
   template: `
     @let card = channel();
     <article class="sb-card" [attr.aria-labelledby]="'channel-' + card.id" data-testid="channel-card" [attr.data-channel-id]="card.id" [attr.data-type]="card.type">
@@ -57,6 +58,8 @@ import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.componen
         } @else if (card.type === 'whatsapp') {
           <sb-whatsapp-controls [channelId]="card.id" [name]="card.name" [state]="card.state" />
           <sb-whatsapp-audience [channelId]="card.id" [name]="card.name" />
+        } @else if (card.type === 'telegram') {
+          <sb-telegram-controls [channel]="card.view" (changed)="changed.emit($event)" (removed)="removed.emit($event)" />
         }
       }
     </article>
@@ -75,6 +78,7 @@ export class ChannelCardComponent {
   readonly channel = input.required<ChannelCard>();
   readonly canManage = input(false);
   readonly changed = output<ChannelView>();
+  readonly removed = output<ChannelRemoved>();
 
   protected readonly state = computed(() => describeState(this.channel().state));
   protected readonly memory = computed(() => formatBytes(this.channel().rssBytes ?? 0));

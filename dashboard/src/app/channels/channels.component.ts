@@ -1,4 +1,5 @@
 import { Component, inject, signal } from '@angular/core';
+import type { ChannelRemoved } from '@switchboard/contracts';
 import { SessionService } from '../auth/session.service';
 import { FormAlertComponent } from '../forms/form-alert.component';
 import { ChannelCardComponent } from './channel-card.component';
@@ -8,7 +9,7 @@ import { WhatsappDialogComponent } from './whatsapp/whatsapp-dialog.component';
 
 /**
  * The places customers reach the workspace: every channel with its live status, the storefront
- * widget's settings, and adding a Telegram bot or a WhatsApp number.
+ * widget's settings, adding a Telegram bot or a WhatsApp number, and editing or removing a bot.
  */
 @Component({
   selector: 'sb-channels',
@@ -29,12 +30,19 @@ import { WhatsappDialogComponent } from './whatsapp/whatsapp-dialog.component';
     </header>
 
     <sb-form-alert [error]="store.failure()" />
+    @if (removalWarnings().length > 0) {
+      <div class="sb-notice" role="status" data-testid="channel-removal-warnings">
+        @for (warning of removalWarnings(); track warning) {
+          <p>{{ warning }}</p>
+        }
+      </div>
+    }
     @if (store.isLoading() && store.channels().length === 0) {
       <p class="sb-muted" role="status">Loading channels…</p>
     } @else {
       <div class="list" data-testid="channel-list">
         @for (channel of store.channels(); track channel.id) {
-          <sb-channel-card [channel]="channel" [canManage]="canManage" (changed)="store.upsert($event)" />
+          <sb-channel-card [channel]="channel" [canManage]="canManage" (changed)="store.upsert($event)" (removed)="dropChannel($event)" />
         } @empty {
           <p class="sb-muted">No channels yet.</p>
         }
@@ -58,8 +66,15 @@ export class ChannelsComponent {
   protected readonly store = inject(ChannelsStore);
   protected readonly canManage = inject(SessionService).can('channel.manage');
   protected readonly dialog = signal<'telegram' | 'whatsapp' | null>(null);
+  /** What the last removal could not undo at the provider, for the admin to act on. */
+  protected readonly removalWarnings = signal<readonly string[]>([]);
 
   constructor() {
     void this.store.load();
+  }
+
+  protected dropChannel(removed: ChannelRemoved): void {
+    this.store.drop(removed.id);
+    this.removalWarnings.set(removed.warnings);
   }
 }

@@ -65,6 +65,11 @@ export class ChannelsStore {
     return this.qrs().get(id);
   }
 
+  /** Takes a channel the page just removed out of the list without a reload. */
+  drop(id: string): void {
+    this.views.update((list) => list.filter((item) => item.id !== id));
+  }
+
   /** Puts a channel the page just created or changed into the list without a reload. */
   upsert(view: ChannelView): void {
     this.views.update((list) => (list.some((item) => item.id === view.id) ? list.map((item) => (item.id === view.id ? view : item)) : [...list, view]));
