@@ -283,9 +283,11 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
       if (row.type === 'whatsapp') {
         throw new AppError('SB_ERR_CONFLICT', { message: 'A WhatsApp channel cannot be removed yet; log it out to unlink the phone, or stop it.' });
       }
-      // The token goes with the channel: nothing needs it once the webhook is deleted below.
+      // The token stays sealed: the files customers sent are fetched from Telegram when first
+      // viewed, and the history of a removed channel is still the business's to read. Nothing
+      // starts the bot again (the lookups answer active channels only).
       const [marked] = await em.execute<Array<{ removed_at: Date }>>(
-        `update channels set status = 'removed', removed_at = now(), credentials_sealed = null, updated_at = now() where id = ? returning removed_at`,
+        `update channels set status = 'removed', removed_at = now(), updated_at = now() where id = ? returning removed_at`,
         [id],
       );
       recordAudit(em, auditActorOf(request), { action: 'channel.removed', tenantId, targetType: 'channel', targetId: id, metadata: { type: row.type } });

@@ -270,13 +270,20 @@ describe('Telegram channels edited and removed, end to end', () => {
     await eventually(async () => (await storedCount(externalId(update))) === 1 || undefined, 'the message stored');
   });
 
-  it('removes a webhook bot: its webhook goes at Telegram, its conversation and messages stay, and a later webhook call is refused with nothing stored', async () => {
+  it('removes a webhook bot: its webhook goes at Telegram, its conversation, messages and files stay, and a later webhook call is refused with nothing stored', async () => {
     const removed = await addBot(shopA, 'webhook');
     const { secretToken } = telegram.webhookOf(removed.bot.token) ?? {};
     const before = textUpdate('a question before the removal', 4_400_700);
     expect(await deliver(removed.bot, before)).toBe(200);
     const conversationId = await conversationOf(before);
     await eventually(() => telegram.callsOf('sendMessage').some((call) => call.token === removed.bot.token) || undefined, "the bot's answer at Telegram");
+    // A photo nobody has opened yet: it is fetched from Telegram when first viewed.
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('the parcel label')]);
+    const file = telegram.addFile(photo, { fileName: 'label.jpg' });
+    const photoUpdate = textUpdate('', 4_400_700);
+    const { text: _omitted, ...withoutText } = photoUpdate.message ?? { text: '' };
+    expect(await deliver(removed.bot, { ...photoUpdate, message: { ...withoutText, photo: [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, width: 90, height: 90, file_size: file.size }] } })).toBe(200);
+    const photoMessageId = await eventually(async () => (await stack.sql<{ id: string }>('select id from messages where external_id = $1', [externalId(photoUpdate)]))[0]?.id, 'the photo stored');
 
     const answer = await stack.api<ChannelRemoved>(shopA.token, 'DELETE', `/api/v1/channels/${removed.channel.id}`);
     expect(answer).toEqual({ id: removed.channel.id, removedAt: expect.any(String), warnings: [] });
@@ -301,6 +308,9 @@ describe('Telegram channels edited and removed, end to end', () => {
     const messages = await stack.api<MessagePage>(shopA.token, 'GET', `/api/v1/conversations/${conversationId}/messages`);
     expect(messages.items.map((message) => message.text)).toContain('a question before the removal');
     expect(messages.items.some((message) => message.direction === 'outbound')).toBe(true);
+    const opened = await stack.app.inject({ method: 'GET', url: `/api/v1/conversations/${conversationId}/messages/${photoMessageId}/attachments/0`, headers: { authorization: `Bearer ${shopA.token}` } });
+    expect(opened.statusCode).toBe(200);
+    expect(opened.rawPayload.equals(photo)).toBe(true);
   });
 
   it('removes a polling bot: the connector has stopped polling it by the time the removal answers', async () => {
