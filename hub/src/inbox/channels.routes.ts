@@ -147,6 +147,21 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
       .catch((error: unknown) => log.warn({ err: error, channelId: command.channelId }, 'no connector node confirmed the Telegram channel change; they pick it up at their next refresh'));
   };
 
+  /**
+   * A removed WhatsApp channel's session is logged out by the node holding it (the phone's
+   * linked device goes, and the login with it), and its saved login is deleted wherever it is
+   * kept. Answers a warning when no node held the session: then WhatsApp still lists the device
+   * on the phone until someone removes it there.
+   */
+  const logOutRemovedWhatsApp = async (tenantId: string, channelId: string): Promise<string | undefined> => {
+    const answered = await requestReply(bus.nc, subjects.request('whatsapp', tenantId), { request: ChannelCommandRequest, response: ChannelCommandReply }, { type: 'logout', channelId }, { timeoutMs: 5_000 })
+      .then(() => true, () => false);
+    // Also when a node answered: a node that stopped the session for the removal just before
+    // the logout arrived has saved its login once more.
+    await withTenant(orm.em, tenantId, (em) => em.execute('delete from whatsapp_sessions where channel_id = ?', [channelId]));
+    return answered ? undefined : 'No connector node was running this WhatsApp session, so it could not be unlinked from the phone; its saved login is deleted. Remove the linked device in WhatsApp on the phone (Settings → Linked devices).';
+  };
+
   app.get('/api/v1/channels', {
     config: { access: 'channel.read' },
     schema: { tags: ['channels'], summary: "The workspace's channels; the webchat channel carries the widget's public key", response: { 200: ChannelList } },
@@ -265,7 +280,7 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
     config: { access: 'channel.manage' },
     schema: {
       tags: ['channels'],
-      summary: "Remove a Telegram channel: it leaves the list and takes nothing in (its webhook is deleted at Telegram, its bot stops), its conversations and messages stay. The web chat channel cannot be removed",
+      summary: "Remove a channel: it leaves the list and takes nothing in (a Telegram bot's webhook is deleted and the bot stops; a WhatsApp session is logged out, unlinking the phone, and its saved login deleted); its conversations and messages stay. The web chat channel cannot be removed",
       params: IdParams,
       response: { 200: ChannelRemoved },
     },
@@ -280,9 +295,6 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
       if (row.type === 'webchat') {
         throw new AppError('SB_ERR_CONFLICT', { message: 'The web chat channel comes with the workspace and cannot be removed; to take the widget off your site, remove its snippet from your pages.' });
       }
-      if (row.type === 'whatsapp') {
-        throw new AppError('SB_ERR_CONFLICT', { message: 'A WhatsApp channel cannot be removed yet; log it out to unlink the phone, or stop it.' });
-      }
       // The token stays sealed: the files customers sent are fetched from Telegram when first
       // viewed, and the history of a removed channel is still the business's to read. Nothing
       // starts the bot again (the lookups answer active channels only).
@@ -292,8 +304,16 @@ export const channelRoutes: FastifyPluginAsyncTypebox<ChannelRoutesOptions> = as
       );
       recordAudit(em, auditActorOf(request), { action: 'channel.removed', tenantId, targetType: 'channel', targetId: id, metadata: { type: row.type } });
       await em.flush();
-      return { tenantId, token: telegram.openToken(row.credentials_sealed), removedAt: new Date(marked?.removed_at ?? Date.now()).toISOString() };
+      return {
+        tenantId, type: row.type, removedAt: new Date(marked?.removed_at ?? Date.now()).toISOString(),
+        token: row.type === 'telegram' ? telegram.openToken(row.credentials_sealed) : undefined,
+      };
     });
+    if (removed.type === 'whatsapp') {
+      const warning = await logOutRemovedWhatsApp(removed.tenantId, id);
+      if (warning !== undefined) request.log.warn({ channelId: id }, warning);
+      return { id, removedAt: removed.removedAt, warnings: warning === undefined ? [] : [warning] };
+    }
     const warning = await telegram.releaseBot(id, removed.token);
     if (warning !== undefined) request.log.warn({ channelId: id }, `a removed Telegram channel kept its webhook: ${warning}`);
     await tellTelegramBots(request.log, removed.tenantId, { type: 'stop', channelId: id });

@@ -105,6 +105,9 @@ export class InboxService {
     if (text === undefined && wanted.length === 0) {
       throw new AppError('SB_ERR_VALIDATION', { message: 'A message needs text, a file, or both.', issues: [{ path: '/text', message: 'is required when no file is attached' }] });
     }
+    const [channel] = await withTenant(this.orm.em, actor.tenantId, (em) => em.execute<Array<{ removed: boolean }>>(
+      'select ch.removed_at is not null as removed from conversations c join channels ch on ch.id = c.channel_id where c.id = ?', [conversationId]));
+    if (channel?.removed) throw new AppError('SB_ERR_CONFLICT', { message: 'The channel of this conversation was removed, so a reply cannot reach the customer; the history stays readable.' });
     const attachments = wanted.length === 0 ? [] : await this.describeFiles(actor, conversationId, wanted);
     const reply = await this.command(actor, 'message', conversationId, { clientId, ...(text === undefined ? {} : { text }), ...(attachments.length ? { attachments } : {}) });
     if (!reply.message) throw new AppError('SB_ERR_INTERNAL', { message: 'the runner stored no message' });

@@ -131,7 +131,7 @@ describe('the console set-up pages', () => {
     expect(errors).toEqual([]);
   });
 
-  it("saves who a WhatsApp channel's bot answers, and says kindly that a stopped session cannot list its groups", async () => {
+  it("saves who a WhatsApp channel's bot answers, says kindly that a stopped session cannot list its groups, and removes the channel after asking", async () => {
     const channel = await stack.api<{ id: string }>(workspace.token, 'POST', '/api/v1/channels', { type: 'whatsapp', name: 'Support line' });
     await stack.api(workspace.token, 'PUT', `/api/v1/channels/${channel.id}/whatsapp-settings`, { whitelist: [], enabledGroups: ['120363-1@g.us'] });
     const { page, errors } = await signIn();
@@ -158,6 +158,16 @@ describe('the console set-up pages', () => {
     expect(await whitelist.inputValue()).toBe('212612345678\n4915123456789');
     const stored = await stack.api<{ whitelist: string[]; enabledGroups: string[] }>(workspace.token, 'GET', `/api/v1/channels/${channel.id}/whatsapp-settings`);
     expect(stored).toEqual({ whitelist: ['212612345678', '4915123456789'], enabledGroups: [] });
+
+    // Removing it: no connector node runs the session here, so the phone cannot be unlinked, and
+    // the dialog says so (and what to do) before the card goes.
+    await card.getByTestId('whatsapp-remove').click(wait);
+    await page.getByTestId('channel-remove-confirm').click(wait);
+    expect(await page.getByTestId('channel-remove-warning').textContent({ timeout: 20_000 })).toContain('Linked devices');
+    expect(await card.count()).toBe(1);
+    await page.getByTestId('channel-remove-done').click(wait);
+    await card.waitFor({ ...wait, state: 'detached' });
+    expect((await stack.sql<{ status: string }>('select status from channels where id = $1', [channel.id]))[0]?.status).toBe('removed');
     expect(errors).toEqual([]);
   });
 
@@ -192,11 +202,11 @@ describe('the console set-up pages', () => {
 
     // Removing asks first; keeping it changes nothing.
     await card.getByTestId('telegram-remove').click(wait);
-    await page.getByTestId('telegram-remove-cancel').click(wait);
-    await page.getByTestId('telegram-remove-dialog').waitFor({ ...wait, state: 'detached' });
+    await page.getByTestId('channel-remove-cancel').click(wait);
+    await page.getByTestId('channel-remove-dialog').waitFor({ ...wait, state: 'detached' });
     expect((await stored())?.status).toBe('active');
     await card.getByTestId('telegram-remove').click(wait);
-    await page.getByTestId('telegram-remove-confirm').click(wait);
+    await page.getByTestId('channel-remove-confirm').click(wait);
     await card.waitFor({ ...wait, state: 'detached' });
     expect((await stored())?.status).toBe('removed');
     expect(telegram.webhookOf(bot.token)).toBeUndefined();

@@ -251,6 +251,36 @@ describe('WhatsApp channels end to end', () => {
     expect(client.sent.filter((entry) => entry.chatId === customer && typeof entry.content !== 'string')).toHaveLength(1);
   });
 
+  it('removes a channel: the phone is unlinked, the saved login deleted, the history kept and read-only', async () => {
+    const { channel, client } = await linkedChannel(alpha, '212600000108');
+    const customer = '212600000207@c.us';
+    client.receive({ id: `false_${customer}_3EB0FFFF0001`, from: customer, body: 'I want to talk to a human please', notifyName: 'Omar' });
+    const conversationId = await eventually(async () => (await stack.sql<{ id: string; status: string }>('select id, status from conversations where external_chat_id = $1', [customer]))
+      .find((row) => row.status === 'awaiting_agent')?.id, 'the handoff');
+    await stack.api(alpha.token, 'POST', `/api/v1/conversations/${conversationId}/claim`);
+    await eventually(async () => (await stack.sql('select 1 from whatsapp_sessions where channel_id = $1', [channel.id])).length === 1, 'the saved login');
+    // Another workspace cannot remove it.
+    const foreign = await stack.app.inject({ method: 'DELETE', url: `/api/v1/channels/${channel.id}`, headers: { authorization: `Bearer ${beta.token}` } });
+    expect(foreign.statusCode).toBe(404);
+    const removed = await stack.api<{ id: string; warnings: string[] }>(alpha.token, 'DELETE', `/api/v1/channels/${channel.id}`);
+    expect(removed).toMatchObject({ id: channel.id, warnings: [] });
+    expect(client.loggedOut).toBe(true);
+    expect(await stack.sql('select 1 from whatsapp_sessions where channel_id = $1', [channel.id])).toEqual([]);
+    const listed = await stack.api<{ items: ChannelView[] }>(alpha.token, 'GET', '/api/v1/channels');
+    expect(listed.items.map((item) => item.id)).not.toContain(channel.id);
+    // The conversation and its messages stay readable; a reply is refused with why.
+    const history = await stack.api<{ items: MessageView[] }>(alpha.token, 'GET', `/api/v1/conversations/${conversationId}/messages`);
+    expect(history.items.map((message) => message.text)).toContain('I want to talk to a human please');
+    const reply = await stack.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, headers: { authorization: `Bearer ${alpha.token}` },
+      payload: { text: 'Are you still there?', clientId: `c_${randomUUID().slice(0, 12)}` } });
+    expect(reply.statusCode).toBe(409);
+    expect(reply.json()).toMatchObject({ error: { code: 'SB_ERR_CONFLICT', message: expect.stringContaining('was removed') } });
+    // No node starts it again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(whatsApp.clientsOf(channel.id).filter((candidate) => candidate.state !== 'destroyed')).toEqual([]);
+    expect((await stack.app.inject({ method: 'DELETE', url: `/api/v1/channels/${channel.id}`, headers: { authorization: `Bearer ${alpha.token}` } })).statusCode).toBe(404);
+  });
+
   it('lists groups and contacts, enables a group, and keeps another workspace out', async () => {
     const { channel, client } = await linkedChannel(alpha, '212600000105');
     const groups = await stack.api<ChannelPeerList>(alpha.token, 'GET', `/api/v1/channels/${channel.id}/groups`);

@@ -1,8 +1,9 @@
-import { Component, computed, input, output } from '@angular/core';
+import { Component, computed, input, output, signal } from '@angular/core';
 import type { ChannelRemoved, ChannelView } from '@switchboard/contracts';
 import { ChannelBadgeComponent } from '../inbox/channel-badge.component';
 import { RelativeTimePipe } from '../ui/relative-time.pipe';
 import { type ChannelCard, describeState, formatBytes } from './channel-state';
+import { ChannelRemoveDialogComponent } from './channel-remove-dialog.component';
 import { TelegramControlsComponent } from './telegram-controls.component';
 import { WebchatSettingsComponent } from './webchat-settings.component';
 import { WhatsappAudienceComponent } from './whatsapp/whatsapp-audience.component';
@@ -16,7 +17,7 @@ import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.componen
  */
 @Component({
   selector: 'sb-channel-card',
-  imports: [ChannelBadgeComponent, RelativeTimePipe, TelegramControlsComponent, WebchatSettingsComponent, WhatsappAudienceComponent, WhatsappControlsComponent],
+  imports: [ChannelBadgeComponent, ChannelRemoveDialogComponent, RelativeTimePipe, TelegramControlsComponent, WebchatSettingsComponent, WhatsappAudienceComponent, WhatsappControlsComponent],
   template: `
     @let card = channel();
     <article class="sb-card" [attr.aria-labelledby]="'channel-' + card.id" data-testid="channel-card" [attr.data-channel-id]="card.id" [attr.data-type]="card.type">
@@ -58,6 +59,12 @@ import { WhatsappControlsComponent } from './whatsapp/whatsapp-controls.componen
         } @else if (card.type === 'whatsapp') {
           <sb-whatsapp-controls [channelId]="card.id" [name]="card.name" [state]="card.state" />
           <sb-whatsapp-audience [channelId]="card.id" [name]="card.name" />
+          <div class="sb-actions">
+            <button class="sb-button small secondary" type="button" (click)="removing.set(true)" data-testid="whatsapp-remove">Remove the channel</button>
+          </div>
+          @if (removing()) {
+            <sb-channel-remove-dialog [channel]="card.view" (removed)="removed.emit($event)" (closed)="removing.set(false)" />
+          }
         } @else if (card.type === 'telegram') {
           <sb-telegram-controls [channel]="card.view" (changed)="changed.emit($event)" (removed)="removed.emit($event)" />
         }
@@ -79,6 +86,9 @@ export class ChannelCardComponent {
   readonly canManage = input(false);
   readonly changed = output<ChannelView>();
   readonly removed = output<ChannelRemoved>();
+
+  /** The remove dialog of a WhatsApp channel is open. */
+  protected readonly removing = signal(false);
 
   protected readonly state = computed(() => describeState(this.channel().state));
   protected readonly memory = computed(() => formatBytes(this.channel().rssBytes ?? 0));

@@ -1,12 +1,12 @@
 import { Component, input, output, signal } from '@angular/core';
 import type { ChannelRemoved, ChannelView } from '@switchboard/contracts';
 import { TelegramEditDialogComponent } from './telegram-edit-dialog.component';
-import { TelegramRemoveDialogComponent } from './telegram-remove-dialog.component';
+import { ChannelRemoveDialogComponent } from './channel-remove-dialog.component';
 
 /** Edit and Remove on a Telegram channel's card, each in its own dialog. */
 @Component({
   selector: 'sb-telegram-controls',
-  imports: [TelegramEditDialogComponent, TelegramRemoveDialogComponent],
+  imports: [ChannelRemoveDialogComponent, TelegramEditDialogComponent],
   template: `
     <div class="sb-actions" role="group" [attr.aria-label]="'Bot ' + channel().name">
       <button class="sb-button small secondary" type="button" (click)="dialog.set('edit')" data-testid="telegram-edit">Edit</button>
@@ -17,7 +17,7 @@ import { TelegramRemoveDialogComponent } from './telegram-remove-dialog.componen
         <sb-telegram-edit-dialog [channel]="channel()" (changed)="changed.emit($event)" (closed)="dialog.set(null)" />
       }
       @case ('remove') {
-        <sb-telegram-remove-dialog [channel]="channel()" (removed)="removed.emit($event)" (closed)="dialog.set(null)" />
+        <sb-channel-remove-dialog [channel]="channel()" (removed)="removed.emit($event)" (closed)="dialog.set(null)" />
       }
     }
   `,
