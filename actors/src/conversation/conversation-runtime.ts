@@ -3,6 +3,7 @@ import { createEnvelope, type Bus } from '@switchboard/bus';
 import {
   AiAnswer,
   AiRequest,
+  conversationPartition,
   subjects,
   type BusEnvelope,
   type ChatRoute,
@@ -49,6 +50,12 @@ interface UnsentReply {
 type ChatKey = [tenantId: string, channelId: string, externalChatId: string];
 const keyOf = (...parts: ChatKey) => JSON.stringify(parts);
 const partsOf = (key: string) => JSON.parse(key) as ChatKey;
+
+/** The partition of the conversation an actor key names. */
+export function partitionOfKey(key: string): number {
+  const [, channelId, externalChatId] = partsOf(key);
+  return conversationPartition(channelId, externalChatId);
+}
 
 /** Which emitted fact shows that an agent's command was accepted by the conversation. */
 const acceptedBy: Record<ConversationCommandRequest['type'], (event: ConversationEmitted, command: ConversationCommandRequest) => boolean> = {
@@ -212,9 +219,10 @@ export class ConversationRuntime {
    * in flight when a runner died (older than `stalledAfterSeconds`), so it is given once, and
    * publishes again replies stored but never published (same `Nats-Msg-Id`, so at most once).
    */
-  async sweep(stalledAfterSeconds: number): Promise<{ released: number; resumed: number; republished: number }> {
+  async sweep(stalledAfterSeconds: number, owns: (partition: number) => boolean = () => true): Promise<{ released: number; resumed: number; republished: number }> {
     const em = this.options.orm.em.fork();
-    const lapsed = await em.execute<Array<{ id: string; tenant_id: string; channel_id: string; external_chat_id: string }>>('select * from lapsed_agent_claims(100)');
+    const mine = (row: { channel_id: string; external_chat_id: string }) => owns(conversationPartition(row.channel_id, row.external_chat_id));
+    const lapsed = (await em.execute<Array<{ id: string; tenant_id: string; channel_id: string; external_chat_id: string }>>('select * from lapsed_agent_claims(100)')).filter(mine);
     let released = 0;
     for (const row of lapsed) {
       const outcome = await this.host.dispatch(
@@ -232,7 +240,7 @@ export class ConversationRuntime {
         await this.publishStep(row.tenant_id, outcome.step, outcome.emitted);
       }
     }
-    const stalled = await em.execute<Array<{ tenant_id: string; channel_id: string; external_chat_id: string }>>('select * from stalled_bot_answers(?, 100)', [stalledAfterSeconds]);
+    const stalled = (await em.execute<Array<{ tenant_id: string; channel_id: string; external_chat_id: string }>>('select * from stalled_bot_answers(?, 100)', [stalledAfterSeconds])).filter(mine);
     let resumed = 0;
     for (const row of stalled) {
       const key = keyOf(row.tenant_id, row.channel_id, row.external_chat_id);

@@ -124,6 +124,15 @@ export class ActorHost<Machine extends AnyStateMachine> {
     return this.live.size;
   }
 
+  /**
+   * Passivates the live actors whose key matches, each once its queued work finished: their
+   * conversations moved to another host. An AI answer still in flight there is dropped; the new
+   * owner resumes it from the stored snapshot.
+   */
+  async release(matches: (key: string) => boolean): Promise<void> {
+    await Promise.all([...this.live.keys()].filter(matches).map((key) => this.queue.run(key, async () => this.drop(key))));
+  }
+
   /** Passivates every actor and stops the sweeper; queued work finishes first. */
   async stop(): Promise<void> {
     clearInterval(this.sweeper);

@@ -3,6 +3,7 @@ import {
   attachmentKindOf,
   ConversationCommandReply,
   ConversationCommandRequest,
+  conversationPartition,
   mediaRef,
   subjects,
   type Attachment,
@@ -163,6 +164,10 @@ export class InboxService {
     // Another workspace's conversation (or none) is a 404 here, before any runner is asked.
     const [agentName] = await Promise.all([this.memberName(actor.tenantId, actor.userId), this.get(actor, conversationId)]);
     const request = { type, conversationId, agentId: actor.userId, ...(agentName ? { agentName } : {}), ...body } as ConversationCommandRequest;
-    return this.bus.request(subjects.request('conversation', actor.tenantId), { request: ConversationCommandRequest, response: ConversationCommandReply }, request, { timeoutMs: 10_000 });
+    // The runner owning the conversation's partition answers; no other has its actor.
+    const route = await this.route(actor, conversationId);
+    if (!route) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
+    const subject = subjects.conversationCommands(actor.tenantId, conversationPartition(route.channelId, route.externalChatId));
+    return this.bus.request(subject, { request: ConversationCommandRequest, response: ConversationCommandReply }, request, { timeoutMs: 10_000 });
   }
 }

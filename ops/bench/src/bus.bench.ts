@@ -49,7 +49,7 @@ export async function benchBus(scale: number): Promise<void> {
   const js = jetstream(raw);
   const jsm = await jetstreamManager(raw);
   await jsm.streams.add({ name: 'RAW', subjects: ['raw.>'] });
-  const subject = subjects.inbound(tenantId, channelId);
+  const subject = subjects.all.inboundOfChannel(tenantId, channelId);
   const count = 2_000 * scale;
   const bytes = new TextEncoder().encode(JSON.stringify(createEnvelope('inbound.message', tenantId, inbound(0))));
   try {

@@ -111,11 +111,12 @@ describe('a runner killed with kill -9 mid-stream', () => {
     // message is answered, and no message is answered twice.
     const lastAnswered = `select count(*) as n from messages where tenant_id = $1 and author_kind = 'bot' and external_id like 'bot:%-${perChat - 1}'`;
     await eventually(async () => (await count(lastAnswered)) === chats.length, "an answer to every chat's last message", { timeoutMs: 90_000 });
-    // Quiet: the runner's consumer has nothing left, and no answer is in flight.
+    // Quiet: the runner's partition consumers have nothing left, and no answer is in flight.
     await eventually(async () => {
-      const info = await bus.jsm.consumers.info(streamDefinitions.inbound.name, 'runner-conversations');
+      const consumers = await bus.jsm.consumers.list(streamDefinitions.inbound.name).next();
+      const partitions = consumers.filter((info) => info.name.startsWith('runner-p'));
       const answering = await count(`select count(*) as n from conversations where tenant_id = $1 and snapshot -> 'value' ->> 'bot' = 'answering'`);
-      return info.num_pending === 0 && info.num_ack_pending === 0 && answering === 0;
+      return partitions.length > 0 && partitions.every((info) => info.num_pending === 0 && info.num_ack_pending === 0) && answering === 0;
     }, 'the runner to finish', { timeoutMs: 60_000 });
     const replies = (await admin.query<{ id: string }>(`select id from messages where tenant_id = $1 and author_kind = 'bot'`, [tenantId])).rows.map((row) => row.id);
     await eventually(() => replies.every((id) => sentToChannel.has(id)), 'every reply on its way to the channel', { timeoutMs: 30_000 });

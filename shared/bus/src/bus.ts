@@ -5,6 +5,7 @@ import {
   busMessages,
   checkSchema,
   describeIssues,
+  conversationPartition,
   subjectOf,
   subjects,
   type BusEnvelope,
@@ -72,6 +73,12 @@ export interface ConsumeOptions<Kind extends BusMessageType> {
    * to it in stream order but finish in any order.
    */
   concurrency?: number;
+  /**
+   * Messages pulled ahead of the handler (default 64). What is pulled but not handled when the
+   * consumer stops is redelivered only after `ackWaitMs`, so a consumer that may hand its work
+   * to another process keeps this small.
+   */
+  bufferSize?: number;
 }
 
 export interface ConsumerHandle {
@@ -131,7 +138,9 @@ export class Bus {
         issues: check.issues,
       });
     }
-    const subject = subjectOf(envelope.type, envelope.tenantId, options.channelId);
+    // A customer message goes to its conversation's partition, whose runner alone consumes it.
+    const inbound = envelope.type === 'inbound.message' ? (envelope.data as { channelId: string; externalChatId: string }) : undefined;
+    const subject = subjectOf(envelope.type, envelope.tenantId, options.channelId, inbound && conversationPartition(inbound.channelId, inbound.externalChatId));
     const headers = this.headersFor(envelope);
     return this.js.publish(subject, encoder.encode(JSON.stringify(envelope)), {
       msgID: options.msgId ?? envelope.id,
@@ -155,7 +164,7 @@ export class Bus {
       max_deliver: maxDeliver + 1, // one more than ours, so we park before JetStream gives up silently
     });
     const consumer = await this.js.consumers.get(options.stream, options.durable);
-    const messages = await consumer.consume({ max_messages: 64 });
+    const messages = await consumer.consume({ max_messages: Math.max(1, options.bufferSize ?? 64) });
     const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
     const log = this.logger.child({ consumer: options.durable });
 

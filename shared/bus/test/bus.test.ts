@@ -47,7 +47,7 @@ describe('bus on a real nats-server', () => {
     const consumer = await bus.consume({
       stream: streamDefinitions.inbound.name,
       durable: 'roundtrip',
-      filterSubject: subjects.inbound(tenantId, message.channelId),
+      filterSubject: subjects.all.inboundOfChannel(tenantId, message.channelId),
       types: ['inbound.message'],
       handler: async (received_) => {
         received.push(received_);
@@ -66,12 +66,12 @@ describe('bus on a real nats-server', () => {
 
   it('refuses a malformed payload with its reason, parks it, and keeps consuming', async () => {
     const channelId = randomUUID();
-    const subject = subjects.inbound(tenantId, channelId);
+    const subject = subjects.inbound(tenantId, channelId, 0);
     const handled: string[] = [];
     const consumer = await bus.consume({
       stream: 'SB_INBOUND',
       durable: 'malformed',
-      filterSubject: subject,
+      filterSubject: subjects.all.inboundOfChannel(tenantId, channelId),
       types: ['inbound.message'],
       handler: async (envelope) => {
         handled.push(envelope.data.externalMessageId);
@@ -111,7 +111,7 @@ describe('bus on a real nats-server', () => {
     const consumer = await bus.consume({
       stream: 'SB_INBOUND',
       durable: 'dedupe',
-      filterSubject: subjects.inbound(tenantId, message.channelId),
+      filterSubject: subjects.all.inboundOfChannel(tenantId, message.channelId),
       types: ['inbound.message'],
       handler: async (envelope) => {
         handled.push(envelope.id);
@@ -131,7 +131,7 @@ describe('bus on a real nats-server', () => {
     const consumer = await bus.consume({
       stream: 'SB_INBOUND',
       durable: 'failing',
-      filterSubject: subjects.inbound(tenantId, message.channelId),
+      filterSubject: subjects.all.inboundOfChannel(tenantId, message.channelId),
       types: ['inbound.message'],
       maxDeliver: 3,
       retryDelayMs: () => 10,
@@ -152,10 +152,10 @@ describe('bus on a real nats-server', () => {
 
   it('parks a message whose tenant header disagrees with its envelope', async () => {
     const message = inboundMessageFixture();
-    const subject = subjects.inbound(tenantId, message.channelId);
+    const subject = subjects.inbound(tenantId, message.channelId, 0);
     const handled: string[] = [];
     const consumer = await bus.consume({
-      stream: 'SB_INBOUND', durable: 'spoofed', filterSubject: subject, types: ['inbound.message'],
+      stream: 'SB_INBOUND', durable: 'spoofed', filterSubject: subjects.all.inboundOfChannel(tenantId, message.channelId), types: ['inbound.message'],
       handler: async (envelope) => { handled.push(envelope.id); },
     });
     const headers = natsHeaders();

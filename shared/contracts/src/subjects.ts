@@ -4,21 +4,25 @@ import { domainEventTypes, type BusMessageType, type DomainEventType } from './b
  * NATS subjects. The tenant id is the third token (the fourth for requests, after the service
  * name), so NATS permissions can fence one tenant's traffic and consumers can filter by tenant.
  *
- *  sb.in.<tenant>.<channel>           inbound customer messages (work, JetStream)
+ *  sb.in.<tenant>.<channel>.<part>    inbound customer messages (work, JetStream); <part> is the
+ *                                     conversation's partition (see {@link conversationPartition})
  *  sb.out.<tenant>.<channel>          outbound replies for the channel's connector (work, JetStream)
  *  sb.dlv.<tenant>.<channel>          delivery reports from connectors (JetStream)
  *  sb.evt.<tenant>.<event type>       domain events for hubs and modules (JetStream)
  *  sb.parked.<original subject>       payloads a consumer refused, with the reason in headers
- *  sb.req.<service>.<tenant>          core request/reply queries (e.g. the AI actor)
+ *  sb.req.<service>.<tenant>          core request/reply queries (e.g. the AI actor); agents'
+ *                                     commands go to `conversation-p<part>`, the partition's owner
  *  sb.live.<tenant>                   transient signals between hubs: typing, presence (core NATS)
  *  sb.kb.<tenant>                     knowledge documents to index (work queue, JetStream)
  */
 export const subjects = {
-  inbound: (tenantId: string, channelId: string) => `sb.in.${token(tenantId)}.${token(channelId)}`,
+  inbound: (tenantId: string, channelId: string, partition: number) => `sb.in.${token(tenantId)}.${token(channelId)}.${partitionToken(partition)}`,
   outbound: (tenantId: string, channelId: string) => `sb.out.${token(tenantId)}.${token(channelId)}`,
   delivery: (tenantId: string, channelId: string) => `sb.dlv.${token(tenantId)}.${token(channelId)}`,
   event: (tenantId: string, type: DomainEventType) => `sb.evt.${token(tenantId)}.${type}`,
   parked: (originalSubject: string) => `sb.parked.${originalSubject}`,
+  /** Where agents' commands for a conversation of partition `partition` go: the runner owning it answers. */
+  conversationCommands: (tenantId: string, partition: number) => `sb.req.conversation-p${partitionToken(partition)}.${token(tenantId)}`,
   /** Core NATS request subject of a service (e.g. `ai`) for one tenant. */
   request: (service: string, tenantId: string) => `sb.req.${token(service)}.${token(tenantId)}`,
   /** Transient signals (typing, presence) every hub relays to its sockets; lost if nobody listens. */
@@ -29,6 +33,12 @@ export const subjects = {
   all: {
     live: 'sb.live.*',
     inbound: 'sb.in.>',
+    /** One partition's inbound messages, of every tenant and channel (a runner's consumer filter). */
+    inboundOfPartition: (partition: number) => `sb.in.*.*.${partitionToken(partition)}`,
+    /** One channel's inbound messages, of every partition. */
+    inboundOfChannel: (tenantId: string, channelId: string) => `sb.in.${token(tenantId)}.${token(channelId)}.*`,
+    /** Agents' commands for one partition, of every tenant. */
+    conversationCommands: (partition: number) => `sb.req.conversation-p${partitionToken(partition)}.*`,
     outbound: 'sb.out.>',
     delivery: 'sb.dlv.>',
     events: 'sb.evt.>',
@@ -39,11 +49,32 @@ export const subjects = {
   },
 } as const;
 
+/**
+ * Conversations are split into this many partitions, each owned by one runner at a time (more
+ * runners than partitions would idle). Fixed, since every publisher and runner must agree on it.
+ */
+export const CONVERSATION_PARTITIONS = 32;
+
+/**
+ * The partition of a conversation, from where it lives (its channel and the chat on it):
+ * FNV-1a over both, so every process computes the same one without asking anybody.
+ */
+export function conversationPartition(channelId: string, externalChatId: string): number {
+  let hash = 0x811c9dc5;
+  const text = `${channelId}\u0000${externalChatId}`;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % CONVERSATION_PARTITIONS;
+}
+
 /** The subject an envelope of this type is published on, given its tenant and routing key. */
-export function subjectOf(type: BusMessageType, tenantId: string, channelId?: string): string {
+export function subjectOf(type: BusMessageType, tenantId: string, channelId?: string, partition?: number): string {
   switch (type) {
     case 'inbound.message':
-      return subjects.inbound(tenantId, required(channelId, type));
+      if (partition === undefined) throw new TypeError(`a ${type} subject needs the conversation's partition`);
+      return subjects.inbound(tenantId, required(channelId, type), partition);
     case 'outbound.message':
       return subjects.outbound(tenantId, required(channelId, type));
     case 'delivery.reported':
@@ -76,4 +107,11 @@ function token(value: string): string {
 function required(channelId: string | undefined, type: string): string {
   if (channelId === undefined) throw new TypeError(`a ${type} subject needs the channel id`);
   return channelId;
+}
+
+function partitionToken(partition: number): string {
+  if (!Number.isInteger(partition) || partition < 0 || partition >= CONVERSATION_PARTITIONS) {
+    throw new RangeError(`${partition} is not a conversation partition (0 to ${CONVERSATION_PARTITIONS - 1})`);
+  }
+  return String(partition);
 }

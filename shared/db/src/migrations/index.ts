@@ -11,6 +11,7 @@ import { Migration0009WhatsApp } from './0009-whatsapp.migration.ts';
 import { Migration0010KnowledgeIngestion } from './0010-knowledge-ingestion.migration.ts';
 import { Migration0011Media } from './0011-media.migration.ts';
 import { Migration0012ChannelRemoval } from './0012-channel-removal.migration.ts';
+import { Migration0014RunnerPartitions } from './0014-runner-partitions.migration.ts';
 
 /**
  * Every migration, in order. Listed explicitly rather than discovered by glob, so the same
@@ -29,4 +30,5 @@ export const migrations: MigrationObject[] = [
   { name: '0010-knowledge-ingestion', class: Migration0010KnowledgeIngestion },
   { name: '0011-media', class: Migration0011Media },
   { name: '0012-channel-removal', class: Migration0012ChannelRemoval },
+  { name: '0014-runner-partitions', class: Migration0014RunnerPartitions },
 ];
