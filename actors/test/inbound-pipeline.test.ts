@@ -147,6 +147,21 @@ describe('inbound pipeline', () => {
     expect(await statusOf()).toBe('read');
   });
 
+  it('tells the bot which files a message without text carried, rather than an empty question', async () => {
+    const asked: string[] = [];
+    const watcher = bus.nc.subscribe(subjects.all.requests('ai'), {
+      callback: (_error, message) => {
+        asked.push((JSON.parse(new TextDecoder().decode(message.data)) as { text: string }).text);
+      },
+    });
+    const chat = `visitor-${randomUUID()}`;
+    const { text: _none, ...withoutText } = inboundMessageFixture({ channelId, externalChatId: chat, contact: { externalId: chat } });
+    await send({ ...withoutText, attachments: [{ kind: 'image', mimeType: 'image/jpeg', fileName: 'parcel.jpg', url: 'media:00000000-0000-4000-8000-000000000001' }] });
+    await eventually(async () => (await rows(chat)).length === 2, 'the answer to the photo');
+    watcher.unsubscribe();
+    expect(asked).toContain('[the customer sent a photo: parcel.jpg]');
+  });
+
   it('keeps subjects per tenant: the reply goes to this tenant and channel only', () => {
     expect(outbound.every((envelope) => envelope.tenantId === tenantId)).toBe(true);
     expect(subjects.outbound(tenantId, channelId)).toContain(tenantId);

@@ -51,6 +51,14 @@ type ChatKey = [tenantId: string, channelId: string, externalChatId: string];
 const keyOf = (...parts: ChatKey) => JSON.stringify(parts);
 const partsOf = (key: string) => JSON.parse(key) as ChatKey;
 
+/**
+ * What the bot reads of a message that is only files (a photo without a caption): which files,
+ * so it can say it received them rather than answer an empty message.
+ */
+export function describeFiles(attachments: readonly { kind: string; fileName?: string | undefined }[]): string {
+  return attachments.map((file) => `[the customer sent ${file.kind === 'image' ? 'a photo' : `a ${file.kind}`}${file.fileName ? `: ${file.fileName}` : ''}]`).join(' ');
+}
+
 /** The partition of the conversation an actor key names. */
 export function partitionOfKey(key: string): number {
   const [, channelId, externalChatId] = partsOf(key);
@@ -155,7 +163,7 @@ export class ConversationRuntime {
     }
     const event: ConversationEvent = inbound.fromBusiness
       ? { type: 'business.message', messageId: inbound.externalMessageId }
-      : { type: 'customer.message', messageId: inbound.externalMessageId, text: inbound.text ?? '' };
+      : { type: 'customer.message', messageId: inbound.externalMessageId, text: inbound.text ?? describeFiles(inbound.attachments) };
     try {
       const { stored, emitted } = await this.host.dispatch(
         keyOf(tenantId, inbound.channelId, inbound.externalChatId),
