@@ -3,12 +3,13 @@ import fp from 'fastify-plugin';
 import proxyaddr from '@fastify/proxy-addr';
 import { Server } from 'socket.io';
 import type { Bus } from '@switchboard/bus';
-import type { BusEnvelope, ChatRoute, ConsoleFrame, DomainEventType, MessageView } from '@switchboard/contracts';
+import { WIDGET_UPLOAD_CHUNK_BYTES, type BusEnvelope, type ChatRoute, type ConsoleFrame, type DomainEventType, type MessageView } from '@switchboard/contracts';
 import type { Orm } from '@switchboard/db';
 import type { Logger } from 'pino';
 import type { PrincipalResolver } from '../identity/principal-resolver.ts';
 import type { InboxService } from '../inbox/inbox.service.ts';
 import type { WebchatChannels } from '../inbox/webchat-channels.ts';
+import type { WidgetUploads } from '../media/widget-uploads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { attachConsoleNamespace, consoleRooms } from './console.namespace.ts';
 import { EventFanout } from './event-fanout.ts';
@@ -33,6 +34,8 @@ export interface RealtimePluginOptions {
   /** Which hops may name the client (see `trustedProxies`). */
   trustProxy: (address: string, hop: number) => boolean;
   widgetLimits?: Partial<WidgetLimits>;
+  /** Files widget visitors send. */
+  widgetUploads: WidgetUploads;
   /** How long reconnecting consoles can ask for missed events (default 15 minutes). */
   replayWindowMs?: number;
 }
@@ -67,7 +70,10 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     cors: { origin: true, credentials: false },
     pingInterval: 25_000,
     pingTimeout: 20_000,
-    maxHttpBufferSize: 64 * 1024,
+    // One `file.upload` piece (512 KiB, a third more as base64 over long-polling) and its JSON.
+    // Every connection, before any handshake is checked, may make the hub buffer this much per
+    // message (it was 64 KiB before widget files), so it stays far below a whole file.
+    maxHttpBufferSize: 2 * WIDGET_UPLOAD_CHUNK_BYTES,
   });
   const consoleNs = io.of('/console');
   const widgetNs = io.of('/widget');
@@ -117,6 +123,7 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     live,
     rateLimiter: options.rateLimiter,
     limits: { ...defaultWidgetLimits, ...options.widgetLimits },
+    uploads: options.widgetUploads,
     logger: log,
     clientIp: (request) => proxyaddr(request, options.trustProxy),
   });
