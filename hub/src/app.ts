@@ -35,6 +35,8 @@ import { channelRoutes } from './inbox/channels.routes.ts';
 import { whatsAppChannelRoutes } from './inbox/whatsapp-channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
 import { attachmentRoutes } from './media/attachment.routes.ts';
+import { WidgetFileLinks } from './media/widget-file-links.ts';
+import { widgetFileRoutes } from './media/widget-file.routes.ts';
 import { WidgetUploads } from './media/widget-uploads.ts';
 import { InboxService } from './inbox/inbox.service.ts';
 import { WebchatChannels } from './inbox/webchat-channels.ts';
@@ -213,10 +215,12 @@ async function registerLiveInbox(
     webhookBaseUrl: options.webhookBaseUrl?.replace(/\/+$/, ''),
   });
   const mediaMaxBytes = options.mediaMaxBytes ?? 16 * 1024 * 1024;
+  const widgetFileLinks = new WidgetFileLinks(keys);
   await app.register(inboxRoutes, { inbox });
   await app.register(attachmentRoutes, {
     orm, secretBox, telegramApiRoot: options.telegramApiRoot ?? 'https://api.telegram.org', maxBytes: mediaMaxBytes,
   });
+  await app.register(widgetFileRoutes, { orm, links: widgetFileLinks });
   await app.register(cannedResponseRoutes, { orm });
   await app.register(actionRoutes, { orm, bus });
   await app.register(botSettingsRoutes, {
@@ -254,6 +258,7 @@ async function registerLiveInbox(
     trustProxy: trustedProxies(options.trustProxy ?? false),
     ...(options.widgetLimits ? { widgetLimits: options.widgetLimits } : {}),
     widgetUploads: new WidgetUploads({ orm, maxBytes: Math.min(mediaMaxBytes, WIDGET_FILE_MAX_BYTES) }),
+    widgetFileLinks,
   });
   if (options.widgetFile !== undefined) {
     const { demoTenantId } = options;

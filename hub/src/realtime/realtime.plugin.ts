@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { PrincipalResolver } from '../identity/principal-resolver.ts';
 import type { InboxService } from '../inbox/inbox.service.ts';
 import type { WebchatChannels } from '../inbox/webchat-channels.ts';
+import type { WidgetFileLinks } from '../media/widget-file-links.ts';
 import type { WidgetUploads } from '../media/widget-uploads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { attachConsoleNamespace, consoleRooms } from './console.namespace.ts';
@@ -36,16 +37,18 @@ export interface RealtimePluginOptions {
   widgetLimits?: Partial<WidgetLimits>;
   /** Files widget visitors send. */
   widgetUploads: WidgetUploads;
+  /** Signs the links through which widget visitors open their conversation's files. */
+  widgetFileLinks: WidgetFileLinks;
   /** How long reconnecting consoles can ask for missed events (default 15 minutes). */
   replayWindowMs?: number;
 }
 
-const widgetEventOf = (envelope: BusEnvelope<DomainEventType>): [string, unknown] | undefined => {
+const widgetEventOf = (envelope: BusEnvelope<DomainEventType>, fileLinks: WidgetFileLinks): [string, unknown] | undefined => {
   switch (envelope.type) {
     case 'message.created':
     case 'message.updated': {
       const message: MessageView = envelope.data.message;
-      return message.isPrivate ? undefined : [envelope.type, { message }];
+      return message.isPrivate ? undefined : [envelope.type, { message: fileLinks.forVisitor(envelope.tenantId, message) }];
     }
     case 'conversation.assigned':
       return ['agent.joined', { agentName: envelope.data.agentName ?? 'An agent' }];
@@ -87,7 +90,7 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     sinks: {
       console: (event) => consoleNs.local.to(consoleRooms.tenant(event.tenantId)).emit(event.type, frame(event.eventId, event.occurredAt, event.data)),
       visitor: (route: ChatRoute, envelope) => {
-        const translated = widgetEventOf(envelope);
+        const translated = widgetEventOf(envelope, options.widgetFileLinks);
         if (translated) widgetNs.local.to(visitorRoom(route.channelId, route.externalChatId)).emit(translated[0], translated[1]);
       },
     },
@@ -124,6 +127,7 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     rateLimiter: options.rateLimiter,
     limits: { ...defaultWidgetLimits, ...options.widgetLimits },
     uploads: options.widgetUploads,
+    fileLinks: options.widgetFileLinks,
     logger: log,
     clientIp: (request) => proxyaddr(request, options.trustProxy),
   });

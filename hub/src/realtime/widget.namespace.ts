@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import { createEnvelope, inboundMessageId, type Bus } from '@switchboard/bus';
-import { checkSchema, describeIssues, WidgetAuth, widgetCommands, type InboundMessage } from '@switchboard/contracts';
+import { checkSchema, describeIssues, WidgetAuth, widgetCommands, type InboundMessage, type MessageView } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import type { Logger } from 'pino';
 import { inboxQueries } from '../inbox/inbox-queries.ts';
 import type { WebchatChannel, WebchatChannels } from '../inbox/webchat-channels.ts';
+import type { WidgetFileLinks } from '../media/widget-file-links.ts';
 import type { WidgetUploads } from '../media/widget-uploads.ts';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.ts';
 import type { LiveSignals } from './live-signals.ts';
@@ -40,6 +41,8 @@ export interface WidgetNamespaceOptions {
   limits: WidgetLimits;
   /** Files visitors send, assembled from `file.upload` pieces. */
   uploads: WidgetUploads;
+  /** Signs the links through which visitors open their conversation's files. */
+  fileLinks: WidgetFileLinks;
   logger: Logger;
   /** The client address of a handshake request (honours the hub's trusted proxies). */
   clientIp: (request: IncomingMessage) => string;
@@ -67,10 +70,11 @@ function originAllowed(channel: WebchatChannel, origin: string | undefined): boo
  * `/widget`: storefront visitors. The handshake names the channel's public key and the visitor;
  * a visitor's message is published to `SB_INBOUND` like any channel's (its id is derived from
  * the visitor and `clientId`, so a resend is the same message) and answered by the runner.
- * Files come first, in `file.upload` pieces, and a message names them.
+ * Files come first, in `file.upload` pieces, and a message names them; the messages the widget
+ * is sent carry signed links to their files instead of media-store references.
  */
 export function attachWidgetNamespace(namespace: Namespace, options: WidgetNamespaceOptions): void {
-  const { bus, orm, channels, live, rateLimiter, limits, uploads, logger } = options;
+  const { bus, orm, channels, live, rateLimiter, limits, uploads, fileLinks, logger } = options;
 
   namespace.use((socket, next) => {
     const check = checkSchema(WidgetAuth, socket.handshake.auth);
@@ -105,6 +109,7 @@ export function attachWidgetNamespace(namespace: Namespace, options: WidgetNames
     const { channel } = visitor;
     void socket.join(visitorRoom(channel.id, visitor.chatId));
     const inTenant = <T>(work: Parameters<typeof withTenant<T>>[2]) => withTenant(orm.em, channel.tenantId, work);
+    const forVisitor = (messages: readonly MessageView[]) => messages.map((message) => fileLinks.forVisitor(channel.tenantId, message));
     const files = uploads.forSocket({ tenantId: channel.tenantId, channelId: channel.id, visitorId: visitor.visitorId });
     socket.on('disconnect', () => files.close());
 
@@ -115,7 +120,7 @@ export function attachWidgetNamespace(namespace: Namespace, options: WidgetNames
       socket.emit('session.ready', {
         ...(conversation ? { conversationId: conversation.id, status: conversation.status } : {}),
         ...(conversation?.agentName && conversation.status === 'agent' ? { agentName: conversation.agentName } : {}),
-        messages,
+        messages: forVisitor(messages),
       });
     }).catch((error: unknown) => logger.error({ err: error }, 'could not load a visitor\'s conversation'));
 
@@ -155,7 +160,7 @@ export function attachWidgetNamespace(namespace: Namespace, options: WidgetNames
       visitor.conversationId = conversationId;
       if (conversationId === undefined) return { messages: [] };
       const page = await inTenant((em) => inboxQueries.messages(em, conversationId, { after: afterMessageId, limit: limit ?? 50, includePrivate: false }));
-      return { messages: page.items };
+      return { messages: forVisitor(page.items) };
     }));
 
     const typing = (isTyping: boolean) => () => {

@@ -89,7 +89,11 @@ export type WidgetUploadResult = Static<typeof WidgetUploadResult>;
 export const WidgetMessages = Type.Object({ messages: Type.Array(MessageView) }, { additionalProperties: false });
 export type WidgetMessages = Static<typeof WidgetMessages>;
 
-/** Facts the hub pushes to a visitor's widget. Private notes never reach it. */
+/**
+ * Facts the hub pushes to a visitor's widget. Private notes never reach it. A message's file
+ * reaches it with `url` a signed path on the hub (`WIDGET_FILE_PATH` + token) that works for a
+ * day without a session; never a `media:` reference.
+ */
 export const widgetEvents = {
   /** Sent once after connecting: the visitor's conversation so far (latest messages, oldest first). */
   'session.ready': Type.Object(
