@@ -58,12 +58,8 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions
     },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const [conversation] = await withTenant(orm.em, tenantId, (em) => em.execute<Array<{ type: string }>>(
-      'select ch.type from conversations c join channels ch on ch.id = c.channel_id where c.id = ?', [request.params.id]));
+    const [conversation] = await withTenant(orm.em, tenantId, (em) => em.execute<Array<{ id: string }>>('select id from conversations where id = ?', [request.params.id]));
     if (!conversation) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
-    if (conversation.type === 'webchat') {
-      throw new AppError('SB_ERR_VALIDATION', { message: 'The web chat cannot deliver files yet; send a link in the text instead.', issues: [{ path: '/file', message: 'not deliverable on the web chat' }] });
-    }
     const { file } = await readMultipartFile(request, options.maxBytes);
     const mimeType = cleanMimeType(file.mediaType);
     const fileName = safeFileName(file.name);
