@@ -3,7 +3,7 @@ import { widgetFileTypes } from '@switchboard/contracts';
 import { attachmentView } from './attachment.view.ts';
 import { h } from './element-builder.ts';
 import type { LogEntry } from './conversation-log.ts';
-import { formatBytes } from './file-size.ts';
+import { FileChipList } from './file-chip-list.view.ts';
 import type { OutgoingFile } from './outgoing-files.ts';
 import { widgetStyles } from './widget.styles.ts';
 
@@ -106,9 +106,8 @@ export class ChatPanelView {
   private readonly sendButton: HTMLButtonElement;
   private readonly attachButton: HTMLButtonElement;
   private readonly fileInput: HTMLInputElement;
-  private readonly fileList: HTMLUListElement;
+  private readonly fileList = new FileChipList();
   private readonly fileError: HTMLParagraphElement;
-  private readonly chips = new Map<string, { signature: string; element: HTMLLIElement }>();
   private hasReadyFiles = false;
   private filesBusy = false;
   private readonly rows = new Map<string, { signature: string; element: HTMLElement }>();
@@ -137,10 +136,9 @@ export class ChatPanelView {
     this.sendButton = h('button', { type: 'submit', class: 'sb-send', 'data-testid': 'sb-send', 'aria-label': 'Send message' }, icon('send'));
     this.attachButton = h('button', { type: 'button', class: 'sb-attach', 'data-testid': 'sb-attach', 'aria-label': 'Attach files', title: 'Attach files' }, icon('attach'));
     this.fileInput = h('input', { type: 'file', multiple: '', accept: widgetFileTypes.join(','), hidden: '', tabindex: '-1', 'aria-hidden': 'true', 'data-testid': 'sb-file-input' });
-    this.fileList = h('ul', { class: 'sb-files', 'aria-label': 'Files to send', 'data-testid': 'sb-files', hidden: '' });
     this.fileError = h('p', { class: 'sb-file-error', role: 'alert', 'data-testid': 'sb-file-error', hidden: '' });
     const composer = h('form', { class: 'sb-composer' }, this.attachButton, this.fileInput, this.input, this.sendButton);
-    const footer = h('div', { class: 'sb-footer' }, this.fileError, this.fileList, composer);
+    const footer = h('div', { class: 'sb-footer' }, this.fileError, this.fileList.element, composer);
     this.panel = h('section', { id: 'sb-panel', class: 'sb-panel', role: 'dialog', 'aria-label': `Chat with ${options.tenantName}`, 'data-testid': 'sb-panel', hidden: '' },
       h('header', { class: 'sb-header' }, h('div', { class: 'sb-heading' }, h('h2', { class: 'sb-title' }, options.tenantName), this.subtitle), close),
       this.unavailable, this.scroller, this.typing, footer);
@@ -196,7 +194,7 @@ export class ChatPanelView {
       this.fileError.textContent = refused ?? '';
       this.input.focus();
     });
-    this.fileList.addEventListener('click', (event) => {
+    this.fileList.element.addEventListener('click', (event) => {
       const target = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-file-action]') : null;
       const clientId = target?.closest<HTMLElement>('[data-client-id]')?.dataset['clientId'];
       if (target === null || target === undefined || clientId === undefined) return;
@@ -247,7 +245,7 @@ export class ChatPanelView {
     this.unavailable.hidden = !state.unavailable;
     this.input.disabled = state.unavailable;
     this.attachButton.disabled = state.unavailable;
-    this.renderFiles(state.files);
+    this.fileList.render(state.files);
     this.filesBusy = state.files.some((file) => file.state === 'uploading');
     this.hasReadyFiles = state.files.some((file) => file.state === 'ready');
     // While a file is on its way the message waits: sending now would leave it behind.
@@ -292,35 +290,6 @@ export class ChatPanelView {
       }
     }
     return addedOwn;
-  }
-
-  /** Keeps one chip per attached file, updated in place so focus on its buttons survives progress. */
-  private renderFiles(files: readonly OutgoingFile[]): void {
-    this.fileList.hidden = files.length === 0;
-    const seen = new Set<string>();
-    for (const file of files) {
-      seen.add(file.clientId);
-      const signature = `${file.state}:${file.received}:${file.error ?? ''}`;
-      const chip = this.chips.get(file.clientId);
-      if (chip?.signature === signature) continue;
-      const element = fileChip(file);
-      if (chip) {
-        // Keep the keyboard where it was when the chip is redrawn (progress, failure).
-        const focused = (this.panel.getRootNode() as ShadowRoot | Document).activeElement;
-        const action = focused instanceof HTMLElement && chip.element.contains(focused) ? focused.dataset['fileAction'] : undefined;
-        chip.element.replaceWith(element);
-        if (action) element.querySelector<HTMLElement>(`[data-file-action="${action}"]`)?.focus();
-      } else {
-        this.fileList.append(element);
-      }
-      this.chips.set(file.clientId, { signature, element });
-    }
-    for (const [clientId, chip] of this.chips) {
-      if (!seen.has(clientId)) {
-        chip.element.remove();
-        this.chips.delete(clientId);
-      }
-    }
   }
 
   private submit(): void {
@@ -372,19 +341,6 @@ function signatureOf(entry: LogEntry): string {
     case 'pending':
       return `${entry.pending.state}:${entry.pending.serverId ?? ''}`;
   }
-}
-
-/** A chip for an attached file: its name, how far it got, and remove (and retry when it failed). */
-function fileChip(file: OutgoingFile): HTMLLIElement {
-  const status = file.state === 'uploading'
-    ? `Uploading… ${Math.floor((file.received / file.size) * 100)}%`
-    : file.state === 'failed' ? (file.error ?? 'Not uploaded') : formatBytes(file.size);
-  const chip = h('li', { class: 'sb-file', 'data-testid': 'sb-file', 'data-state': file.state, 'data-client-id': file.clientId },
-    h('span', { class: 'sb-file-name', dir: 'auto', title: file.name }, file.name),
-    h('span', { class: 'sb-file-status', dir: 'auto', 'data-testid': 'sb-file-status' }, status));
-  if (file.state === 'failed') chip.append(h('button', { type: 'button', class: 'sb-retry', 'data-file-action': 'retry' }, 'Retry'));
-  chip.append(h('button', { type: 'button', class: 'sb-file-remove', 'data-file-action': 'remove', 'data-testid': 'sb-file-remove', 'aria-label': `Remove ${file.name}` }, '×'));
-  return chip;
 }
 
 function rowFor(entry: LogEntry, hubOrigin: string): HTMLElement {
