@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Bus } from '@switchboard/bus';
+import { WIDGET_FILE_MAX_BYTES } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { createSecretBox, deriveKeys } from '@switchboard/security';
 import type { Mailer } from '@switchboard/mail';
@@ -34,6 +35,9 @@ import { channelRoutes } from './inbox/channels.routes.ts';
 import { whatsAppChannelRoutes } from './inbox/whatsapp-channels.routes.ts';
 import { inboxRoutes } from './inbox/inbox.routes.ts';
 import { attachmentRoutes } from './media/attachment.routes.ts';
+import { WidgetFileLinks } from './media/widget-file-links.ts';
+import { widgetFileRoutes } from './media/widget-file.routes.ts';
+import { WidgetUploads } from './media/widget-uploads.ts';
 import { InboxService } from './inbox/inbox.service.ts';
 import { WebchatChannels } from './inbox/webchat-channels.ts';
 import type { PrincipalResolver } from './identity/principal-resolver.ts';
@@ -95,7 +99,10 @@ export interface HubOptions {
   aiMonthlyTokenBudget?: number;
   /** The Telegram Bot API (`TELEGRAM_API_ROOT`, default `https://api.telegram.org`). */
   telegramApiRoot?: string;
-  /** `MEDIA_MAX_BYTES`: the largest customer file kept (default 16 MiB). */
+  /**
+   * `MEDIA_MAX_BYTES`: the largest customer file kept and the largest an agent uploads (default
+   * 16 MiB); widget visitors send at most `WIDGET_FILE_MAX_BYTES` (10 MiB) or this, the lower.
+   */
   mediaMaxBytes?: number;
   /**
    * `PUBLIC_URL` when it was set: where Telegram posts webhook-mode channels' updates. Without
@@ -207,10 +214,13 @@ async function registerLiveInbox(
     api: new TelegramBotApi(options.telegramApiRoot ?? 'https://api.telegram.org'),
     webhookBaseUrl: options.webhookBaseUrl?.replace(/\/+$/, ''),
   });
+  const mediaMaxBytes = options.mediaMaxBytes ?? 16 * 1024 * 1024;
+  const widgetFileLinks = new WidgetFileLinks(keys);
   await app.register(inboxRoutes, { inbox });
   await app.register(attachmentRoutes, {
-    orm, secretBox, telegramApiRoot: options.telegramApiRoot ?? 'https://api.telegram.org', maxBytes: options.mediaMaxBytes ?? 16 * 1024 * 1024,
+    orm, secretBox, telegramApiRoot: options.telegramApiRoot ?? 'https://api.telegram.org', maxBytes: mediaMaxBytes,
   });
+  await app.register(widgetFileRoutes, { orm, links: widgetFileLinks });
   await app.register(cannedResponseRoutes, { orm });
   await app.register(actionRoutes, { orm, bus });
   await app.register(botSettingsRoutes, {
@@ -247,6 +257,8 @@ async function registerLiveInbox(
     rateLimiter: options.rateLimiter,
     trustProxy: trustedProxies(options.trustProxy ?? false),
     ...(options.widgetLimits ? { widgetLimits: options.widgetLimits } : {}),
+    widgetUploads: new WidgetUploads({ orm, maxBytes: Math.min(mediaMaxBytes, WIDGET_FILE_MAX_BYTES) }),
+    widgetFileLinks,
   });
   if (options.widgetFile !== undefined) {
     const { demoTenantId } = options;

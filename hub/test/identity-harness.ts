@@ -274,6 +274,7 @@ export function sampleBody(route: string, ids: { userId: string }): Record<strin
     'GET /api/v1/conversations/:id/messages': undefined,
     'GET /api/v1/conversations/:id/messages/:messageId/attachments/:index': undefined,
     'POST /api/v1/conversations/:id/attachments': undefined,
+    'GET /api/v1/widget/files/:token': undefined,
     'POST /api/v1/conversations/:id/read': undefined,
     'POST /api/v1/conversations/:id/claim': undefined,
     'POST /api/v1/conversations/:id/release': undefined,

@@ -1,5 +1,10 @@
-import type { Attachment, MessageView } from '@switchboard/contracts';
+import type { MessageView } from '@switchboard/contracts';
+import { widgetFileTypes } from '@switchboard/contracts';
+import { attachmentView } from './attachment.view.ts';
+import { h } from './element-builder.ts';
 import type { LogEntry } from './conversation-log.ts';
+import { FileChipList } from './file-chip-list.view.ts';
+import type { OutgoingFile } from './outgoing-files.ts';
 import { widgetStyles } from './widget.styles.ts';
 
 /** What the panel shows; rendered whenever the session changes. */
@@ -12,11 +17,15 @@ export interface ChatViewState {
   unavailable: boolean;
   connection: 'idle' | 'connecting' | 'online' | 'reconnecting' | 'unavailable';
   agentName: string | undefined;
+  /** Files attached to the message being written. */
+  files: readonly OutgoingFile[];
 }
 
 export interface ChatPanelOptions {
   tenantName: string;
   welcomeMessage: string;
+  /** Where the hub is: messages' file links are paths on it. */
+  hubOrigin: string;
   primaryColor: string;
   onPrimaryColor: string;
   rightToLeft: boolean;
@@ -25,21 +34,18 @@ export interface ChatPanelOptions {
   onSend: (text: string) => void;
   onRetry: (clientId: string) => void;
   onKeystroke: () => void;
+  /** The visitor picked files; answers why any were refused, to show. */
+  onAttach: (files: File[]) => string | undefined;
+  onRemoveFile: (clientId: string) => void;
+  onRetryFile: (clientId: string) => void;
 }
 
 const iconPaths = {
   chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z',
   close: 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z',
   send: 'M3 20.5v-7l9-1.5-9-1.5v-7L22 12z',
+  attach: 'M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z',
 };
-
-/** Builds an element; children are text (never parsed as HTML) or elements. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
 
 function icon(name: keyof typeof iconPaths): SVGSVGElement {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -65,22 +71,13 @@ function appendLinkified(parent: HTMLElement, text: string): void {
   parent.append(text.slice(index));
 }
 
-function attachmentLink(attachment: Attachment): HTMLElement | undefined {
-  if (attachment.url === undefined || !/^https?:\/\//i.test(attachment.url)) return undefined;
-  const label = attachment.fileName ?? attachment.caption ?? attachment.kind;
-  return h('a', { class: 'sb-attachment', href: attachment.url, target: '_blank', rel: 'noopener noreferrer nofollow' }, `📎 ${label}`);
-}
-
-function messageRow(message: MessageView): HTMLElement {
+function messageRow(message: MessageView, hubOrigin: string): HTMLElement {
   const kind = message.author.kind;
   const row = h('div', { class: `sb-row sb-${kind}`, 'data-testid': 'sb-message', 'data-author-kind': kind, 'data-message-id': message.id });
   if (kind === 'agent' && message.author.name) row.append(h('span', { class: 'sb-author', 'data-testid': 'sb-agent-name' }, message.author.name));
   const bubble = h('div', { class: 'sb-bubble', dir: 'auto' });
   appendLinkified(bubble, message.text ?? '');
-  for (const attachment of message.attachments) {
-    const link = attachmentLink(attachment);
-    if (link) bubble.append(link);
-  }
+  for (const attachment of message.attachments) bubble.append(attachmentView(attachment, hubOrigin));
   const sentAt = new Date(message.createdAt);
   if (!Number.isNaN(sentAt.getTime())) bubble.title = sentAt.toLocaleString();
   row.append(bubble);
@@ -107,8 +104,16 @@ export class ChatPanelView {
   private readonly streamingText: HTMLDivElement;
   private readonly input: HTMLTextAreaElement;
   private readonly sendButton: HTMLButtonElement;
+  private readonly attachButton: HTMLButtonElement;
+  private readonly fileInput: HTMLInputElement;
+  private readonly fileList = new FileChipList();
+  private readonly fileError: HTMLParagraphElement;
+  private hasReadyFiles = false;
+  private filesBusy = false;
   private readonly rows = new Map<string, { signature: string; element: HTMLElement }>();
   private opened = false;
+  /** The visitor is reading the newest messages (not scrolled back), so growth keeps them in view. */
+  private pinnedToEnd = true;
   private unread = 0;
 
   constructor(host: HTMLElement, private readonly options: ChatPanelOptions) {
@@ -129,10 +134,14 @@ export class ChatPanelView {
     this.typing = h('p', { class: 'sb-typing', 'data-testid': 'sb-typing', 'aria-live': 'polite', hidden: '' });
     this.input = h('textarea', { class: 'sb-input', 'data-testid': 'sb-input', dir: 'auto', rows: '1', maxlength: '4096', 'aria-label': 'Message', placeholder: 'Write a message…' });
     this.sendButton = h('button', { type: 'submit', class: 'sb-send', 'data-testid': 'sb-send', 'aria-label': 'Send message' }, icon('send'));
-    const composer = h('form', { class: 'sb-composer' }, this.input, this.sendButton);
+    this.attachButton = h('button', { type: 'button', class: 'sb-attach', 'data-testid': 'sb-attach', 'aria-label': 'Attach files', title: 'Attach files' }, icon('attach'));
+    this.fileInput = h('input', { type: 'file', multiple: '', accept: widgetFileTypes.join(','), hidden: '', tabindex: '-1', 'aria-hidden': 'true', 'data-testid': 'sb-file-input' });
+    this.fileError = h('p', { class: 'sb-file-error', role: 'alert', 'data-testid': 'sb-file-error', hidden: '' });
+    const composer = h('form', { class: 'sb-composer' }, this.attachButton, this.fileInput, this.input, this.sendButton);
+    const footer = h('div', { class: 'sb-footer' }, this.fileError, this.fileList.element, composer);
     this.panel = h('section', { id: 'sb-panel', class: 'sb-panel', role: 'dialog', 'aria-label': `Chat with ${options.tenantName}`, 'data-testid': 'sb-panel', hidden: '' },
       h('header', { class: 'sb-header' }, h('div', { class: 'sb-heading' }, h('h2', { class: 'sb-title' }, options.tenantName), this.subtitle), close),
-      this.unavailable, this.scroller, this.typing, composer);
+      this.unavailable, this.scroller, this.typing, footer);
     if (options.rightToLeft) this.panel.dir = 'rtl';
     this.root = h('div', { class: options.rightToLeft ? 'sb-root sb-rtl' : 'sb-root' }, this.launcher, this.panel);
     this.root.style.setProperty('--sb-primary', options.primaryColor);
@@ -166,6 +175,35 @@ export class ChatPanelView {
     this.list.addEventListener('click', (event) => {
       const target = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-retry]') : null;
       if (target?.dataset['retry']) options.onRetry(target.dataset['retry']);
+    });
+    this.scroller.addEventListener('scroll', () => {
+      this.pinnedToEnd = this.distanceFromEnd() < 80;
+    });
+    // A photo or video grows its message once it loads (`load` does not bubble, hence capture).
+    const keepEndInView = () => {
+      if (this.pinnedToEnd) this.scrollToEnd();
+    };
+    this.list.addEventListener('load', keepEndInView, true);
+    this.list.addEventListener('loadedmetadata', keepEndInView, true);
+    this.attachButton.addEventListener('click', () => this.fileInput.click());
+    this.fileInput.addEventListener('change', () => {
+      const refused = options.onAttach([...(this.fileInput.files ?? [])]);
+      // Cleared, so picking the same file again (after removing it) fires `change` again.
+      this.fileInput.value = '';
+      this.fileError.hidden = refused === undefined;
+      this.fileError.textContent = refused ?? '';
+      this.input.focus();
+    });
+    this.fileList.element.addEventListener('click', (event) => {
+      const target = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-file-action]') : null;
+      const clientId = target?.closest<HTMLElement>('[data-client-id]')?.dataset['clientId'];
+      if (target === null || target === undefined || clientId === undefined) return;
+      if (target.dataset['fileAction'] === 'remove') {
+        options.onRemoveFile(clientId);
+        this.input.focus();
+      } else {
+        options.onRetryFile(clientId);
+      }
     });
   }
 
@@ -202,11 +240,17 @@ export class ChatPanelView {
   }
 
   render(state: ChatViewState): void {
-    const nearEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+    const nearEnd = this.distanceFromEnd() < 80;
     const addedOwn = this.renderEntries(state.entries);
     this.unavailable.hidden = !state.unavailable;
     this.input.disabled = state.unavailable;
-    this.sendButton.disabled = state.unavailable;
+    this.attachButton.disabled = state.unavailable;
+    this.fileList.render(state.files);
+    this.filesBusy = state.files.some((file) => file.state === 'uploading');
+    this.hasReadyFiles = state.files.some((file) => file.state === 'ready');
+    // While a file is on its way the message waits: sending now would leave it behind.
+    this.sendButton.disabled = state.unavailable || this.filesBusy;
+    this.sendButton.title = this.filesBusy ? 'Wait for the files to upload' : '';
     this.streaming.hidden = state.streaming === null;
     this.streamingText.textContent = state.streaming ?? '';
     const typingName = state.streaming === null ? state.typing : null;
@@ -226,7 +270,7 @@ export class ChatPanelView {
       const signature = signatureOf(entry);
       let row = this.rows.get(entry.key);
       if (row === undefined || row.signature !== signature) {
-        const element = rowFor(entry);
+        const element = rowFor(entry, this.options.hubOrigin);
         row?.element.replaceWith(element);
         if (row === undefined && entry.kind === 'pending') addedOwn = true;
         row = { signature, element };
@@ -250,7 +294,8 @@ export class ChatPanelView {
 
   private submit(): void {
     const text = this.input.value.trim();
-    if (!text || this.input.disabled) return;
+    if ((!text && !this.hasReadyFiles) || this.input.disabled || this.filesBusy) return;
+    this.fileError.hidden = true;
     this.options.onSend(text);
     this.input.value = '';
     this.fitInput();
@@ -260,6 +305,10 @@ export class ChatPanelView {
   private fitInput(): void {
     this.input.style.height = 'auto';
     this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 120)}px`;
+  }
+
+  private distanceFromEnd(): number {
+    return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight;
   }
 
   private scrollToEnd(): void {
@@ -285,7 +334,8 @@ function subtitleFor(state: ChatViewState): string {
 function signatureOf(entry: LogEntry): string {
   switch (entry.kind) {
     case 'message':
-      return JSON.stringify([entry.message.text, entry.message.status, entry.message.author.name, entry.message.attachments.length]);
+      // File links are part of it: a reconnect brings fresh (unexpired) ones.
+      return JSON.stringify([entry.message.text, entry.message.status, entry.message.author.name, entry.message.attachments.map((attachment) => attachment.url ?? '')]);
     case 'notice':
       return entry.text;
     case 'pending':
@@ -293,10 +343,10 @@ function signatureOf(entry: LogEntry): string {
   }
 }
 
-function rowFor(entry: LogEntry): HTMLElement {
+function rowFor(entry: LogEntry, hubOrigin: string): HTMLElement {
   switch (entry.kind) {
     case 'message':
-      return messageRow(entry.message);
+      return messageRow(entry.message, hubOrigin);
     case 'notice':
       return h('div', { class: 'sb-row sb-system', 'data-testid': 'sb-message', 'data-author-kind': 'system' }, h('div', { class: 'sb-bubble', dir: 'auto' }, entry.text));
     case 'pending': {
@@ -304,8 +354,9 @@ function rowFor(entry: LogEntry): HTMLElement {
       const failed = pending.state === 'failed';
       // Acknowledged but its message.created not here yet: stored, so shown as sent.
       const state = pending.serverId === undefined ? pending.state : 'sent';
-      const row = h('div', { class: `sb-row sb-customer ${failed ? 'sb-failed' : state === 'sent' ? '' : 'sb-pending'}`, 'data-testid': 'sb-message', 'data-author-kind': 'customer', 'data-state': state },
-        h('div', { class: 'sb-bubble', dir: 'auto' }, pending.text));
+      const bubble = h('div', { class: 'sb-bubble', dir: 'auto' }, pending.text);
+      for (const file of pending.files) bubble.append(h('span', { class: 'sb-file-link' }, `📎 ${file.name}`));
+      const row = h('div', { class: `sb-row sb-customer ${failed ? 'sb-failed' : state === 'sent' ? '' : 'sb-pending'}`, 'data-testid': 'sb-message', 'data-author-kind': 'customer', 'data-state': state }, bubble);
       if (failed) row.append(h('span', { class: 'sb-meta' }, 'Not sent.', h('button', { type: 'button', class: 'sb-retry', 'data-retry': pending.clientId }, 'Retry')));
       else if (state === 'sending') row.append(h('span', { class: 'sb-meta' }, 'Sending…'));
       return row;

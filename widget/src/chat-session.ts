@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Static } from 'typebox';
-import type { AckOf, WidgetAuth, WidgetMessages, WidgetSendResult, widgetCommands, widgetEvents } from '@switchboard/contracts';
+import type { AckOf, WidgetAuth, WidgetMessages, WidgetSendResult, WidgetUploadResult, widgetCommands, widgetEvents } from '@switchboard/contracts';
 import type { ConversationLog, PendingMessage } from './conversation-log.ts';
+import { OutgoingFiles, type UploadPiece } from './outgoing-files.ts';
 import { TypingSignal } from './typing-signal.ts';
 
 type EventOf<E extends keyof typeof widgetEvents> = Static<(typeof widgetEvents)[E]>;
@@ -10,6 +11,7 @@ type ServerEvents = { [E in keyof typeof widgetEvents]: (payload: EventOf<E>) =>
 interface ClientCommands {
   'message.send': (payload: CommandOf<'message.send'>, ack: (result: AckOf<WidgetSendResult>) => void) => void;
   'messages.fetch': (payload: CommandOf<'messages.fetch'>, ack: (result: AckOf<WidgetMessages>) => void) => void;
+  'file.upload': (payload: UploadPiece, ack: (result: AckOf<WidgetUploadResult>) => void) => void;
   'typing.start': (payload: CommandOf<'typing.start'>) => void;
   'typing.stop': (payload: CommandOf<'typing.stop'>) => void;
 }
@@ -18,6 +20,8 @@ interface ClientCommands {
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'unavailable';
 
 const ackTimeoutMs = 15_000;
+/** A file piece (512 KiB) may take a while on a slow mobile link. */
+const uploadAckTimeoutMs = 60_000;
 const fetchPageSize = 100;
 /** A typing indicator the hub never stopped (a lost `typing.stopped`) goes away on its own. */
 const typingExpiryMs = 8_000;
@@ -48,6 +52,8 @@ export class ChatSession {
   /** The bot's reply as it is being written; null when none is. */
   streaming: string | null = null;
   readonly typingSignal = new TypingSignal((typing) => this.signalTyping(typing));
+  /** Files attached to the message being written, uploading as soon as they are picked. */
+  readonly files = new OutgoingFiles((piece) => this.uploadPiece(piece), () => this.changed());
   private socket: Socket<ServerEvents, ClientCommands> | undefined;
   private readonly listeners = new Set<() => void>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -99,8 +105,9 @@ export class ChatSession {
     this.changed();
   }
 
+  /** Sends the text and the uploaded files; call it only when `files.busy` is false. */
   send(text: string): void {
-    const pending = this.options.log.queue(text);
+    const pending = this.options.log.queue(text, this.files.take());
     this.typingSignal.stop();
     this.changed();
     this.transmit(pending);
@@ -120,7 +127,9 @@ export class ChatSession {
     if (!socket.connected) return;
     pending.attempt += 1;
     const attempt = pending.attempt;
-    socket.timeout(ackTimeoutMs).emit('message.send', { text: pending.text, clientId: pending.clientId }, (error, result) => {
+    const files = pending.files.map((file) => file.clientId);
+    const payload = { clientId: pending.clientId, ...(pending.text ? { text: pending.text } : {}), ...(files.length > 0 ? { files } : {}) };
+    socket.timeout(ackTimeoutMs).emit('message.send', payload, (error, result) => {
       if (pending.attempt !== attempt) return;
       if (error) {
         // Disconnected meanwhile: it stays `sending` and goes again on reconnect.
@@ -134,6 +143,14 @@ export class ChatSession {
       }
       this.changed();
     });
+  }
+
+  /** Sends one file piece once the socket is up (the first file may be picked before it is). */
+  private async uploadPiece(piece: UploadPiece): Promise<AckOf<WidgetUploadResult>> {
+    if (this.socket === undefined) this.connect();
+    const socket = this.socket;
+    if (socket === undefined || this.connection === 'unavailable') throw new Error('the chat is unavailable');
+    return socket.timeout(uploadAckTimeoutMs).emitWithAck('file.upload', piece);
   }
 
   private listen(socket: Socket<ServerEvents, ClientCommands>): void {

@@ -5,7 +5,10 @@ import { randomId } from './visitor-store.ts';
 export interface PendingMessage {
   /** Sent with every attempt: the hub stores the message once however often it arrives. */
   readonly clientId: string;
+  /** Empty when the message is only files. */
   readonly text: string;
+  /** Files uploaded for it, named by their upload's clientId. */
+  readonly files: ReadonlyArray<{ clientId: string; name: string }>;
   state: 'sending' | 'failed';
   /** Set by the ack; the entry disappears when the message with this id arrives. */
   serverId?: string;
@@ -92,8 +95,8 @@ export class ConversationLog {
     return last?.id;
   }
 
-  queue(text: string): PendingMessage {
-    const pending: PendingMessage = { clientId: randomId(24), text, state: 'sending', attempt: 0 };
+  queue(text: string, files: PendingMessage['files'] = []): PendingMessage {
+    const pending: PendingMessage = { clientId: randomId(24), text, files, state: 'sending', attempt: 0 };
     this.outbox.set(pending.clientId, pending);
     return pending;
   }

@@ -59,6 +59,7 @@ async function start(script: HTMLScriptElement | null): Promise<void> {
   const view = new ChatPanelView(host, {
     tenantName: config.tenantName,
     welcomeMessage: config.welcomeMessage,
+    hubOrigin: embed.hubOrigin,
     primaryColor: color,
     onPrimaryColor: textColorOn(color),
     rightToLeft: isRightToLeft(config.locale) || isRightToLeft(navigator.language),
@@ -66,6 +67,9 @@ async function start(script: HTMLScriptElement | null): Promise<void> {
     onSend: (text) => session.send(text),
     onRetry: (clientId) => session.retry(clientId),
     onKeystroke: () => session.typingSignal.keystroke(),
+    onAttach: (files) => session.files.add(files),
+    onRemoveFile: (clientId) => session.files.remove(clientId),
+    onRetryFile: (clientId) => session.files.retry(clientId),
   });
   const render = (): void => view.render({
     entries: log.entries(),
@@ -74,6 +78,7 @@ async function start(script: HTMLScriptElement | null): Promise<void> {
     unavailable: session.connection === 'unavailable',
     connection: session.connection,
     agentName: session.agentName,
+    files: session.files.list(),
   });
   session.subscribe(render);
   document.body.append(host);

@@ -68,10 +68,34 @@ button:focus-visible, textarea:focus-visible, a:focus-visible { outline: 3px sol
 .sb-meta { font-size: 11px; color: #6b7280; margin: 2px 8px 0; display: flex; gap: 6px; align-items: center; }
 .sb-failed .sb-meta { color: #b91c1c; }
 .sb-retry { border: 0; background: none; padding: 0; color: #1d4ed8; text-decoration: underline; font-size: 11px; }
-.sb-attachment { display: block; margin-top: 4px; }
+.sb-attachment { display: block; margin-top: 6px; }
+.sb-attachment img { display: block; max-width: 100%; max-height: 220px; border-radius: 10px; background: #f3f4f6; }
+.sb-attachment audio { display: block; width: 240px; max-width: 100%; }
+.sb-attachment video { display: block; max-width: 100%; max-height: 220px; border-radius: 10px; }
+.sb-file-link { display: block; margin-top: 4px; overflow-wrap: anywhere; }
+.sb-footer { border-top: 1px solid #e5e7eb; background: #fff; }
+.sb-files { list-style: none; margin: 0; padding: 8px 12px 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.sb-file {
+  display: flex; align-items: center; gap: 6px; max-width: 100%; min-height: 28px;
+  padding-block: 2px; padding-inline: 10px 2px; border-radius: 14px; background: #f3f4f6; font-size: 12px;
+}
+.sb-file-name { max-width: 150px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.sb-file-status { color: #4b5563; white-space: nowrap; }
+.sb-file[data-state=failed] { background: #fee2e2; color: #991b1b; }
+.sb-file[data-state=failed] .sb-file-status { color: inherit; white-space: normal; }
+.sb-file-remove { border: 0; background: none; width: 24px; height: 24px; border-radius: 50%; padding: 0; color: inherit; font-size: 16px; line-height: 1; }
+.sb-file-remove:hover { background: rgba(0,0,0,.08); }
+.sb-file-error { margin: 0; padding: 8px 12px 0; font-size: 12px; color: #b91c1c; }
+.sb-attach {
+  width: 40px; height: 40px; border: 0; border-radius: 50%; flex: none;
+  background: transparent; color: #4b5563; display: grid; place-items: center;
+}
+.sb-attach:hover { background: #f3f4f6; }
+.sb-attach:disabled { opacity: .5; cursor: default; }
+.sb-attach svg { width: 22px; height: 22px; fill: currentColor; }
 .sb-streaming .sb-bubble::after { content: '▍'; margin-left: 1px; opacity: .6; }
 .sb-typing { margin: 0; padding: 4px 16px 6px; font-size: 12px; color: #6b7280; background: #f9fafb; font-style: italic; }
-.sb-composer { display: flex; align-items: flex-end; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; background: #fff; }
+.sb-composer { display: flex; align-items: flex-end; gap: 6px; padding: 10px 12px; }
 .sb-input {
   flex: 1; resize: none; border: 1px solid #d1d5db; border-radius: 12px; padding: 9px 12px;
   font: inherit; color: inherit; background: #fff; max-height: 120px; min-height: 40px; line-height: 20px;

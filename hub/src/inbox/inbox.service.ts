@@ -122,10 +122,7 @@ export class InboxService {
   }
 
   private async describeFiles(actor: InboxActor, conversationId: string, wanted: readonly OutgoingAttachment[]): Promise<Attachment[]> {
-    const conversation = await this.get(actor, conversationId);
-    if (conversation.channelType === 'webchat') {
-      throw new AppError('SB_ERR_VALIDATION', { message: 'The web chat cannot deliver files yet; send a link in the text instead.', issues: [{ path: '/attachments', message: 'not deliverable on the web chat' }] });
-    }
+    await this.get(actor, conversationId);
     const kept = await mediaStore.describe(this.orm, actor.tenantId, wanted.map((file) => file.mediaId));
     return wanted.map((file, index) => {
       const found = kept.get(file.mediaId);

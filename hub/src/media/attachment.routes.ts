@@ -9,6 +9,8 @@ import { mediaStore, withTenant, type Orm, type StoredMediaFile } from '@switchb
 import { AppError } from '@switchboard/errors';
 import type { SecretBox } from '@switchboard/security';
 import { principalOf } from '../identity/me.routes.ts';
+import { cleanMimeType, safeFileName } from './file-metadata.ts';
+import { sendMediaFile } from './file-response.ts';
 import { readMultipartFile } from './multipart-file.ts';
 import { downloadTelegramFile } from './telegram-files.ts';
 
@@ -25,16 +27,6 @@ interface AttachmentRow {
   attachments: Attachment[];
   channel_id: string;
   credentials_sealed: string | null;
-}
-
-/** Types a browser may show in the console's page; anything else (HTML, SVG, PDF…) is downloaded, never rendered on our origin. */
-const inlineTypes = /^(image\/(png|jpeg|gif|webp|avif)|audio\/[\w.+-]+|video\/[\w.+-]+)$/;
-const mimePattern = /^[\w.+-]+\/[\w.+-]+$/;
-
-/** A file name as a person gave it, without path separators or control characters. */
-function safeFileName(name: string): string | undefined {
-  const clean = [...name].map((character) => (character < ' ' || character === '/' || character === '\\' || character === '\u007f' ? '_' : character)).join('').trim();
-  return clean.slice(0, 255) || undefined;
 }
 
 const notKept = () => new AppError('SB_ERR_NOT_FOUND', { message: 'This attachment has no file kept: it was larger than Switchboard keeps, or the channel no longer had it.' });
@@ -66,14 +58,10 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions
     },
   }, async (request, reply) => {
     const tenantId = tenantOf(request);
-    const [conversation] = await withTenant(orm.em, tenantId, (em) => em.execute<Array<{ type: string }>>(
-      'select ch.type from conversations c join channels ch on ch.id = c.channel_id where c.id = ?', [request.params.id]));
+    const [conversation] = await withTenant(orm.em, tenantId, (em) => em.execute<Array<{ id: string }>>('select id from conversations where id = ?', [request.params.id]));
     if (!conversation) throw new AppError('SB_ERR_NOT_FOUND', { message: 'No conversation of this workspace has this id.' });
-    if (conversation.type === 'webchat') {
-      throw new AppError('SB_ERR_VALIDATION', { message: 'The web chat cannot deliver files yet; send a link in the text instead.', issues: [{ path: '/file', message: 'not deliverable on the web chat' }] });
-    }
     const { file } = await readMultipartFile(request, options.maxBytes);
-    const mimeType = mimePattern.test(file.mediaType) ? file.mediaType.toLowerCase() : 'application/octet-stream';
+    const mimeType = cleanMimeType(file.mediaType);
     const fileName = safeFileName(file.name);
     const kept = await mediaStore.put(orm, tenantId, randomUUID(), { mimeType, fileName, bytes: file.bytes });
     return reply.status(201).send({ mediaId: kept.id, kind: attachmentKindOf(mimeType), mimeType, ...(fileName ? { fileName } : {}), sizeBytes: kept.sizeBytes });
@@ -91,18 +79,8 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions
     const attachment = row?.attachments[index];
     if (!row || !attachment) throw new AppError('SB_ERR_NOT_FOUND', { message: 'This conversation has no such message or attachment.' });
     const file = await fileOf(tenantId, row, attachment);
-    const mimeType = mimePattern.test(file.mimeType) ? file.mimeType.toLowerCase() : 'application/octet-stream';
-    const name = attachment.fileName ?? file.fileName ?? `attachment-${index + 1}`;
-    return reply
-      .header('content-type', mimeType)
-      .header('content-length', file.bytes.byteLength)
-      .header('content-disposition', `${inlineTypes.test(mimeType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      // A kept file never changes under its id.
-      .header('cache-control', 'private, max-age=31536000, immutable')
-      .header('etag', `"${file.sha256}"`)
-      .send(file.bytes);
+    // A kept file never changes under its id.
+    return sendMediaFile(reply, file, { name: attachment.fileName ?? file.fileName ?? `attachment-${index + 1}`, cacheControl: 'private, max-age=31536000, immutable' });
   });
 
   async function fileOf(tenantId: string, row: AttachmentRow, attachment: Attachment): Promise<StoredMediaFile> {

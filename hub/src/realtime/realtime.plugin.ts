@@ -3,12 +3,14 @@ import fp from 'fastify-plugin';
 import proxyaddr from '@fastify/proxy-addr';
 import { Server } from 'socket.io';
 import type { Bus } from '@switchboard/bus';
-import type { BusEnvelope, ChatRoute, ConsoleFrame, DomainEventType, MessageView } from '@switchboard/contracts';
+import { WIDGET_UPLOAD_CHUNK_BYTES, type BusEnvelope, type ChatRoute, type ConsoleFrame, type DomainEventType, type MessageView } from '@switchboard/contracts';
 import type { Orm } from '@switchboard/db';
 import type { Logger } from 'pino';
 import type { PrincipalResolver } from '../identity/principal-resolver.ts';
 import type { InboxService } from '../inbox/inbox.service.ts';
 import type { WebchatChannels } from '../inbox/webchat-channels.ts';
+import type { WidgetFileLinks } from '../media/widget-file-links.ts';
+import type { WidgetUploads } from '../media/widget-uploads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { attachConsoleNamespace, consoleRooms } from './console.namespace.ts';
 import { EventFanout } from './event-fanout.ts';
@@ -33,16 +35,20 @@ export interface RealtimePluginOptions {
   /** Which hops may name the client (see `trustedProxies`). */
   trustProxy: (address: string, hop: number) => boolean;
   widgetLimits?: Partial<WidgetLimits>;
+  /** Files widget visitors send. */
+  widgetUploads: WidgetUploads;
+  /** Signs the links through which widget visitors open their conversation's files. */
+  widgetFileLinks: WidgetFileLinks;
   /** How long reconnecting consoles can ask for missed events (default 15 minutes). */
   replayWindowMs?: number;
 }
 
-const widgetEventOf = (envelope: BusEnvelope<DomainEventType>): [string, unknown] | undefined => {
+const widgetEventOf = (envelope: BusEnvelope<DomainEventType>, fileLinks: WidgetFileLinks): [string, unknown] | undefined => {
   switch (envelope.type) {
     case 'message.created':
     case 'message.updated': {
       const message: MessageView = envelope.data.message;
-      return message.isPrivate ? undefined : [envelope.type, { message }];
+      return message.isPrivate ? undefined : [envelope.type, { message: fileLinks.forVisitor(envelope.tenantId, message) }];
     }
     case 'conversation.assigned':
       return ['agent.joined', { agentName: envelope.data.agentName ?? 'An agent' }];
@@ -67,7 +73,10 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     cors: { origin: true, credentials: false },
     pingInterval: 25_000,
     pingTimeout: 20_000,
-    maxHttpBufferSize: 64 * 1024,
+    // One `file.upload` piece (512 KiB, a third more as base64 over long-polling) and its JSON.
+    // Every connection, before any handshake is checked, may make the hub buffer this much per
+    // message (it was 64 KiB before widget files), so it stays far below a whole file.
+    maxHttpBufferSize: 2 * WIDGET_UPLOAD_CHUNK_BYTES,
   });
   const consoleNs = io.of('/console');
   const widgetNs = io.of('/widget');
@@ -81,7 +90,7 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     sinks: {
       console: (event) => consoleNs.local.to(consoleRooms.tenant(event.tenantId)).emit(event.type, frame(event.eventId, event.occurredAt, event.data)),
       visitor: (route: ChatRoute, envelope) => {
-        const translated = widgetEventOf(envelope);
+        const translated = widgetEventOf(envelope, options.widgetFileLinks);
         if (translated) widgetNs.local.to(visitorRoom(route.channelId, route.externalChatId)).emit(translated[0], translated[1]);
       },
     },
@@ -117,6 +126,8 @@ export const realtimePlugin = fp(async (app: FastifyInstance, options: RealtimeP
     live,
     rateLimiter: options.rateLimiter,
     limits: { ...defaultWidgetLimits, ...options.widgetLimits },
+    uploads: options.widgetUploads,
+    fileLinks: options.widgetFileLinks,
     logger: log,
     clientIp: (request) => proxyaddr(request, options.trustProxy),
   });

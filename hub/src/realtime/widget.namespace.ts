@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import { createEnvelope, inboundMessageId, type Bus } from '@switchboard/bus';
-import { checkSchema, describeIssues, WidgetAuth, widgetCommands, type InboundMessage } from '@switchboard/contracts';
+import { checkSchema, describeIssues, WidgetAuth, widgetCommands, type InboundMessage, type MessageView } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import type { Logger } from 'pino';
 import { inboxQueries } from '../inbox/inbox-queries.ts';
 import type { WebchatChannel, WebchatChannels } from '../inbox/webchat-channels.ts';
+import type { WidgetFileLinks } from '../media/widget-file-links.ts';
+import type { WidgetUploads } from '../media/widget-uploads.ts';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.ts';
 import type { LiveSignals } from './live-signals.ts';
 import { refusal, socketCommand } from './socket-command.ts';
@@ -15,6 +17,8 @@ import { refusal, socketCommand } from './socket-command.ts';
 export interface WidgetLimits {
   /** Customer messages per visitor (default 20 a minute). */
   messagesPerVisitor: RateLimitRule;
+  /** Files a visitor starts uploading (default 10 a minute). */
+  filesPerVisitor: RateLimitRule;
   /** New conversations started from one address (default 6 in 12 hours, Chatwoot's bar). */
   conversationsPerIp: RateLimitRule;
   /** Connections from one address (default 60 a minute). */
@@ -23,6 +27,7 @@ export interface WidgetLimits {
 
 export const defaultWidgetLimits: WidgetLimits = {
   messagesPerVisitor: { limit: 20, windowMs: 60_000 },
+  filesPerVisitor: { limit: 10, windowMs: 60_000 },
   conversationsPerIp: { limit: 6, windowMs: 12 * 60 * 60_000 },
   connectionsPerIp: { limit: 60, windowMs: 60_000 },
 };
@@ -34,6 +39,10 @@ export interface WidgetNamespaceOptions {
   live: LiveSignals;
   rateLimiter: RateLimiter;
   limits: WidgetLimits;
+  /** Files visitors send, assembled from `file.upload` pieces. */
+  uploads: WidgetUploads;
+  /** Signs the links through which visitors open their conversation's files. */
+  fileLinks: WidgetFileLinks;
   logger: Logger;
   /** The client address of a handshake request (honours the hub's trusted proxies). */
   clientIp: (request: IncomingMessage) => string;
@@ -61,9 +70,11 @@ function originAllowed(channel: WebchatChannel, origin: string | undefined): boo
  * `/widget`: storefront visitors. The handshake names the channel's public key and the visitor;
  * a visitor's message is published to `SB_INBOUND` like any channel's (its id is derived from
  * the visitor and `clientId`, so a resend is the same message) and answered by the runner.
+ * Files come first, in `file.upload` pieces, and a message names them; the messages the widget
+ * is sent carry signed links to their files instead of media-store references.
  */
 export function attachWidgetNamespace(namespace: Namespace, options: WidgetNamespaceOptions): void {
-  const { bus, orm, channels, live, rateLimiter, limits, logger } = options;
+  const { bus, orm, channels, live, rateLimiter, limits, uploads, fileLinks, logger } = options;
 
   namespace.use((socket, next) => {
     const check = checkSchema(WidgetAuth, socket.handshake.auth);
@@ -98,6 +109,9 @@ export function attachWidgetNamespace(namespace: Namespace, options: WidgetNames
     const { channel } = visitor;
     void socket.join(visitorRoom(channel.id, visitor.chatId));
     const inTenant = <T>(work: Parameters<typeof withTenant<T>>[2]) => withTenant(orm.em, channel.tenantId, work);
+    const forVisitor = (messages: readonly MessageView[]) => messages.map((message) => fileLinks.forVisitor(channel.tenantId, message));
+    const files = uploads.forSocket({ tenantId: channel.tenantId, channelId: channel.id, visitorId: visitor.visitorId });
+    socket.on('disconnect', () => files.close());
 
     const ready = inTenant(async (em) => {
       const conversation = await inboxQueries.visitorConversation(em, channel.id, visitor.chatId);
@@ -106,13 +120,20 @@ export function attachWidgetNamespace(namespace: Namespace, options: WidgetNames
       socket.emit('session.ready', {
         ...(conversation ? { conversationId: conversation.id, status: conversation.status } : {}),
         ...(conversation?.agentName && conversation.status === 'agent' ? { agentName: conversation.agentName } : {}),
-        messages,
+        messages: forVisitor(messages),
       });
     }).catch((error: unknown) => logger.error({ err: error }, 'could not load a visitor\'s conversation'));
 
-    socket.on('message.send', socketCommand('message.send', widgetCommands['message.send'], logger, async ({ text, clientId }) => {
+    socket.on('file.upload', socketCommand('file.upload', widgetCommands['file.upload'], logger, (piece) =>
+      files.receive(piece, () => rateLimiter.consume(`widget:files:${channel.id}:${visitor.chatId}`, limits.filesPerVisitor))));
+
+    socket.on('message.send', socketCommand('message.send', widgetCommands['message.send'], logger, async ({ text, clientId, files: fileClientIds = [] }) => {
+      if (text === undefined && fileClientIds.length === 0) {
+        throw new AppError('SB_ERR_VALIDATION', { message: 'message.send: a message needs text, a file, or both.', issues: [{ path: '/text', message: 'is required when no file is attached' }] });
+      }
       await ready;
       await rateLimiter.consume(`widget:messages:${channel.id}:${visitor.chatId}`, limits.messagesPerVisitor);
+      const attachments = await files.attachments(fileClientIds);
       const conversationId = visitor.conversationId ?? await inTenant(async (em) => (await inboxQueries.visitorConversation(em, channel.id, visitor.chatId))?.id);
       if (conversationId === undefined) await rateLimiter.consume(`widget:conversations:ip:${visitor.ip}`, limits.conversationsPerIp);
       visitor.conversationId = conversationId;
@@ -123,8 +144,8 @@ export function attachWidgetNamespace(namespace: Namespace, options: WidgetNames
         externalMessageId,
         externalChatId: visitor.chatId,
         contact: { externalId: visitor.chatId, ...(visitor.name ? { name: visitor.name } : {}) },
-        text,
-        attachments: [],
+        ...(text === undefined ? {} : { text }),
+        attachments,
         isGroup: false,
         sentAt: new Date().toISOString(),
         ...(visitor.visit && conversationId === undefined ? { visit: visitor.visit } : {}),
@@ -139,7 +160,7 @@ export function attachWidgetNamespace(namespace: Namespace, options: WidgetNames
       visitor.conversationId = conversationId;
       if (conversationId === undefined) return { messages: [] };
       const page = await inTenant((em) => inboxQueries.messages(em, conversationId, { after: afterMessageId, limit: limit ?? 50, includePrivate: false }));
-      return { messages: page.items };
+      return { messages: forVisitor(page.items) };
     }));
 
     const typing = (isTyping: boolean) => () => {

@@ -229,6 +229,82 @@ describe('a live chat in two browsers', () => {
     await expectCount(page.getByTestId('composer-file'), 0, 'the composer emptied after sending');
     expect(errors).toEqual([]);
   });
+
+  it("carries files both ways in the web chat: the shopper's photo reaches the console, and the agent's photo and document show in the widget", async () => {
+    // ── the shopper opens the chat and picks files: what the widget refuses never leaves the page ──
+    const shopPage = await (await browser.newContext()).newPage();
+    const shopErrors = watchErrors(shopPage);
+    await shopPage.goto(`${stack.url}/demo/store`);
+    await shopPage.getByTestId('sb-launcher').click(wait);
+    await shopPage.getByTestId('sb-panel').waitFor(wait);
+    const pick = (name: string, mimeType: string, buffer: Buffer) => shopPage.getByTestId('sb-file-input').setInputFiles({ name, mimeType, buffer });
+    const fileError = shopPage.getByTestId('sb-file-error');
+    await pick('huge.png', 'image/png', Buffer.alloc(10 * 1024 * 1024 + 1));
+    await expect.poll(() => fileError.textContent(), wait).toBe('“huge.png” is larger than 10 MB, the most you can send.');
+    await pick('page.html', 'text/html', Buffer.from('<script>alert(1)</script>'));
+    await expect.poll(() => fileError.textContent(), wait).toContain('“page.html” can\'t be sent here');
+    const chips = shopPage.getByTestId('sb-file');
+    await expectCount(chips, 0, 'no chip for a refused file');
+
+    // ── a photo and a file picked by mistake (large enough to go in two pieces): both upload at once; the mistake is removed ──
+    await pick('parcel.png', 'image/png', Buffer.from(onePixelPng, 'base64'));
+    await pick('old-receipt.pdf', 'application/pdf', Buffer.concat([Buffer.from('%PDF-1.4 wrong one'), Buffer.alloc(700 * 1024, 32)]));
+    await shopPage.locator('[data-testid=sb-file][data-state=ready]').filter({ hasText: 'old-receipt.pdf' }).waitFor(wait);
+    await chips.filter({ hasText: 'old-receipt.pdf' }).getByTestId('sb-file-remove').click();
+    await expectCount(chips, 1, 'one chip left after removing the mistake');
+    await shopPage.locator('[data-testid=sb-file][data-state=ready]').filter({ hasText: 'parcel.png' }).waitFor(wait);
+    await shopPage.getByTestId('sb-input').fill('It arrived like this');
+    await shopPage.getByTestId('sb-send').click();
+    await expectCount(chips, 0, 'the composer emptied after sending');
+    const decodedWidth = (image: Locator) => image.evaluate((element) => {
+      const decoded = element as unknown as { complete: boolean; naturalWidth: number };
+      return decoded.complete ? decoded.naturalWidth : 0;
+    });
+    const sentByShopper = shopPage.locator('[data-testid=sb-message][data-author-kind=customer]').filter({ hasText: 'It arrived like this' });
+    await expect.poll(() => decodedWidth(sentByShopper.locator('[data-testid=sb-attachment][data-display=image] img')), wait).toBe(1);
+    expect(await sentByShopper.getByTestId('sb-attachment').count()).toBe(1);
+
+    // ── the agent finds it in the console, sees the photo, claims the chat and answers with files ──
+    const [stored] = await stack.sql<{ conversation_id: string }>(`select conversation_id from messages where text = 'It arrived like this'`);
+    const conversationId = stored?.conversation_id ?? '';
+    const agentPage = await (await browser.newContext()).newPage();
+    const agentErrors = watchErrors(agentPage);
+    await agentPage.goto(`${stack.url}/inbox`);
+    await agentPage.getByTestId('login-form').waitFor(wait);
+    await agentPage.getByLabel('Email').fill(agent.email);
+    await agentPage.getByLabel('Password').fill(password);
+    await agentPage.getByTestId('login-submit').click();
+    await agentPage.getByTestId('tab-bot').click(wait);
+    await agentPage.locator(`[data-testid=conversation-row][data-conversation-id="${conversationId}"]`).click(wait);
+    const fromShopper = agentPage.locator('[data-testid=timeline-message][data-author-kind=customer]').filter({ hasText: 'It arrived like this' });
+    await expect.poll(() => decodedWidth(fromShopper.locator('[data-testid=attachment][data-display=image] img')), wait).toBe(1);
+    await agentPage.getByTestId('claim-button').click(wait);
+    await agentPage.getByTestId('release-button').waitFor(wait);
+    await agentPage.getByTestId('composer-file-input').setInputFiles([
+      { name: 'how-to-pack.png', mimeType: 'image/png', buffer: Buffer.from(onePixelPng, 'base64') },
+      { name: 'return-label.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 return label') },
+    ]);
+    await expectCount(agentPage.getByTestId('composer-file'), 2, 'both files uploaded in the composer');
+    await agentPage.getByTestId('composer-input').fill('Sorry! Print this label and pack it like this.');
+    await agentPage.getByTestId('composer-send').click();
+    await agentPage.locator('[data-testid=timeline-message][data-author-kind=agent]').filter({ hasText: 'Print this label' }).waitFor(wait);
+
+    // ── the shopper sees the agent's photo in the chat and can download the label, with no session ──
+    const fromAgent = shopPage.locator('[data-testid=sb-message][data-author-kind=agent]').filter({ hasText: 'Print this label' });
+    await fromAgent.waitFor(wait);
+    await expect.poll(() => decodedWidth(fromAgent.locator('[data-testid=sb-attachment][data-display=image] img')), wait).toBe(1);
+    const label = fromAgent.locator('[data-testid=sb-attachment][data-display=file] a');
+    expect(await label.textContent()).toBe('📄 return-label.pdf (21 bytes)');
+    const href = (await label.getAttribute('href')) ?? '';
+    expect(href).toMatch(new RegExp(`^${stack.url}/api/v1/widget/files/[A-Za-z0-9_-]{72}$`));
+    const download = await shopPage.request.get(href);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-disposition']).toBe("attachment; filename*=UTF-8''return-label.pdf");
+    expect((await download.body()).toString()).toBe('%PDF-1.4 return label');
+
+    expect(shopErrors).toEqual([]);
+    expect(agentErrors).toEqual([]);
+  });
 });
 
 /** A valid 1×1 PNG, so the browser has something real to decode. */

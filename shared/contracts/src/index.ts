@@ -8,6 +8,7 @@ export * from './subjects.ts';
 export * from './schema-check.ts';
 export * from './socket/ack.ts';
 export * from './socket/widget.events.ts';
+export * from './socket/widget-files.ts';
 export * from './socket/console.events.ts';
 export * from './identity/permissions.ts';
 export * from './identity/identity.schemas.ts';

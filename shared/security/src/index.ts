@@ -13,4 +13,5 @@ export {
   type TotpVerification,
 } from './totp.ts';
 export { createSecretBox, type SecretBox } from './secret-box.ts';
+export { readWidgetFileToken, signWidgetFileToken, type WidgetFileClaims, type WidgetFileTokenCheck } from './widget-file-token.ts';
 export { csrfMatches, newCsrfToken } from './csrf.ts';

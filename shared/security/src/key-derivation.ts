@@ -12,6 +12,8 @@ export interface DerivedKeys {
   webchatIdentityKey: Buffer;
   /** Key from which each Telegram channel's webhook secret is derived (see `telegramWebhookSecret`). */
   telegramWebhookKey: Buffer;
+  /** HMAC key of the expiring links that let a widget visitor open a conversation's files (see `signWidgetFileToken`). */
+  widgetFileKey: Buffer;
 }
 
 function derive(secretKey: string, purpose: string, length = 32): Buffer {
@@ -27,6 +29,7 @@ export function deriveKeys(secretKey: string): DerivedKeys {
     databaseAppPassword: derive(secretKey, 'database-app-role').toString('base64url'),
     webchatIdentityKey: derive(secretKey, 'webchat-identity-hmac'),
     telegramWebhookKey: derive(secretKey, 'telegram-webhook-secret'),
+    widgetFileKey: derive(secretKey, 'widget-file-url-hmac'),
   };
 }
 

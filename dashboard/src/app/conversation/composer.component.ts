@@ -47,8 +47,6 @@ export class ComposerComponent {
   readonly canReply = input(false);
   /** Offer "Claim" in the disabled state (the agent may claim and the chat is claimable). */
   readonly canClaim = input(false);
-  /** The conversation's channel delivers files (every channel but the web chat, for now). */
-  readonly canAttach = input(false);
   readonly composed = output<ComposedMessage>();
   readonly claimRequested = output<void>();
 

@@ -300,6 +300,10 @@ export type WidgetConfig = Static<typeof WidgetConfig>;
 
 export const WidgetKeyParams = Type.Object({ key: Type.String({ minLength: 8, maxLength: 128 }) }, { additionalProperties: false });
 
+/** `GET /api/v1/widget/files/:token`: any string, so a token that is not one of ours is a 404 from the route, never a 400. */
+export const WidgetFileParams = Type.Object({ token: Type.String() }, { additionalProperties: false });
+export type WidgetFileParams = Static<typeof WidgetFileParams>;
+
 /** What a new tenant's conversations and bot do until an admin changes them. */
 export const defaultConversationSettingsView: ConversationSettingsView = {
   handoffKeywords: [],
