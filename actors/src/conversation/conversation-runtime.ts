@@ -18,7 +18,6 @@ import type { Logger } from 'pino';
 import { fromPromise, type Snapshot } from 'xstate';
 import { ActorHost, type StoredSnapshot } from '../runtime/actor-host.ts';
 import { conversationMachine, type AskAiInput, type ConversationEmitted, type ConversationEvent, type ConversationInput } from './conversation.machine.ts';
-import { recordProposedActions } from './proposed-actions.ts';
 import { conversationStore, DuplicateMessage, type AgentWrite, type StoredStep } from './conversation.store.ts';
 import type { TenantBotSettings } from './tenant-settings.ts';
 
@@ -336,11 +335,10 @@ export class ConversationRuntime {
         })));
       } else if (event.type === 'conversation.closed') {
         publishes.push(bus.publish(createEnvelope('conversation.closed', tenantId, { conversation })));
-      } else if (event.type === 'bot.reply' && event.actions.length > 0) {
-        publishes.push(recordProposedActions(this.options.orm, tenantId, conversation.id, event.inReplyTo, event.actions).then((proposed) =>
-          Promise.all(proposed.map((action) => bus.publish(createEnvelope('action.proposed', tenantId, { action }))))));
       }
     }
+    // Stored with the step that made them, so told only once they are safe.
+    for (const action of stored.actions) publishes.push(bus.publish(createEnvelope('action.proposed', tenantId, { action })));
     await Promise.all(publishes);
   }
 

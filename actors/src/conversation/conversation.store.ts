@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inboundMessageId } from '@switchboard/bus';
-import type { Attachment, ConversationStatus, ConversationView, InboundMessage, MessageView } from '@switchboard/contracts';
-import { messageColumns, toConversationView, toMessageView, type ConversationRow, type MessageRow, type Orm } from '@switchboard/db';
+import type { ActionView, Attachment, ConversationStatus, ConversationView, InboundMessage, MessageView } from '@switchboard/contracts';
+import { messageColumns, toActionView, toConversationView, toMessageView, type ActionRow, type ConversationRow, type MessageRow, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import type { Snapshot } from 'xstate';
 import type { StoredSnapshot } from '../runtime/actor-host.ts';
@@ -34,6 +34,8 @@ export interface StoredStep {
   messages: MessageView[];
   created: boolean;
   version: number;
+  /** Actions the bot proposed with this step's replies, stored with it. */
+  actions: ActionView[];
 }
 
 /** An agent's message or private note, stored with the step that accepted it. */
@@ -128,6 +130,7 @@ export const conversationStore = {
       ...(inbound || lastText !== undefined ? { lastPreview: preview(lastText) } : {}),
       fromCustomer: inbound !== undefined && inbound.fromBusiness !== true,
       replies,
+      proposals: input.emitted.flatMap((event) => (event.type === 'bot.reply' && event.actions.length > 0 ? [{ inReplyTo: event.inReplyTo, actions: event.actions }] : [])),
       ...(inbound ? { inbound: { ...inbound, messageId: inboundMessageId(inbound.channelId, inbound.externalMessageId) } } : {}),
       ...(agentWrite ? {
         agentWrite: {
@@ -152,6 +155,7 @@ export const conversationStore = {
       version: result.conversation.version,
       messages: result.messages.map(toMessageView),
       created: result.created,
+      actions: (result.actions ?? []).map((row) => toActionView(row as ActionRow)),
     };
   },
 

@@ -5,6 +5,8 @@ export interface StepRow<Conversation, Message> {
   conversation: Conversation;
   messages: Message[];
   created: boolean;
+  /** Actions the bot proposed that this step stored (none when they were stored before). */
+  actions?: unknown[];
 }
 
 /** A step the database refused, with the SQLSTATE it raised (SBDUP, SBVER, SBNOF, or any other). */

@@ -14,7 +14,9 @@ const app = appRoleName;
  *
  * `conversation_step` (0005) learns two things: an inbound message marked `fromBusiness` (the
  * business answered from its own phone) is stored as a person's outbound message, already sent,
- * and an agent's message may carry attachments, which `unsent_replies` (0004) now returns too.
+ * and an agent's message may carry attachments, which `unsent_replies` (0004) now returns too. The
+ * actions the bot proposes with a reply (`proposals`) are stored in the step's own transaction
+ * (0007 stored them just after it, so a crash in between lost them) and returned as `actions`.
  *
  * Part of a released migration once landed: never edit, add a migration instead.
  */
@@ -52,6 +54,9 @@ export class Migration0011Media extends Migration {
         v_contact uuid;
         v_created boolean := false;
         v_business boolean := false;
+        v_action jsonb;
+        v_action_row proposed_actions;
+        v_actions jsonb := '[]';
         v_messages jsonb := '[]';
         v_row messages;
         v_reply jsonb;
@@ -115,6 +120,21 @@ export class Migration0011Media extends Migration {
           if found then v_messages := v_messages || jsonb_build_array(to_jsonb(v_row)); end if;
         end loop;
 
+        -- The actions the bot proposed with its replies, in the same transaction: a crash can
+        -- lose neither the reply nor its proposals. Keyed by the message answered and the
+        -- action's place, so a replayed step proposes nothing twice.
+        for v_reply in select value from jsonb_array_elements(coalesce(p_step -> 'proposals', '[]')) loop
+          for v_action in select a.item || jsonb_build_object('place', a.place)
+              from jsonb_array_elements(v_reply -> 'actions') with ordinality as a(item, place) loop
+            insert into proposed_actions (tenant_id, conversation_id, external_id, kind, summary, fields)
+              values (p_tenant, v_conversation, 'action:' || (v_reply ->> 'inReplyTo') || ':' || (v_action ->> 'place'),
+                v_action ->> 'kind', v_action ->> 'summary', coalesce(v_action -> 'fields', '{}'))
+              on conflict (tenant_id, external_id) do nothing
+              returning * into v_action_row;
+            if found then v_actions := v_actions || jsonb_build_array(to_jsonb(v_action_row)); end if;
+          end loop;
+        end loop;
+
         update conversations set snapshot = p_step -> 'snapshot', status = p_step ->> 'status',
             assigned_agent_id = (p_step ->> 'assignedAgentId')::uuid, agent_deadline_at = (p_step ->> 'agentDeadlineAt')::timestamptz,
             version = version + 1,
@@ -132,7 +152,7 @@ export class Migration0011Media extends Migration {
             c.last_message_at, c.last_message_preview, c.unread_count, c.created_at, c.updated_at, c.external_chat_id, c.version
           from conversations c join channels ch on ch.id = c.channel_id join contacts ct on ct.id = c.contact_id
           where c.id = v_conversation) x;
-        return jsonb_build_object('conversation', v_view, 'messages', v_messages, 'created', v_created);
+        return jsonb_build_object('conversation', v_view, 'messages', v_messages, 'created', v_created, 'actions', v_actions);
       end $$;`);
 
     // A reply republished after a crash carries its files too (its result gains `attachments`).
