@@ -26,8 +26,7 @@ import { rateLimits, type RateLimitRule } from './rate-limit/rate-limiter.ts';
 import { chromaProbe, databaseProbe, natsProbe, type DependencyProbe } from './readiness/dependency-probe.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { cannedResponseRoutes } from './inbox/canned-responses.routes.ts';
-import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
-import { KnowledgeIngestion } from './knowledge/knowledge-ingestion.ts';
+import { KnowledgeIngestion, KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { knowledgeRoutes } from './knowledge/knowledge.routes.ts';
 import { actionRoutes } from './bot/actions.routes.ts';
 import { botSettingsRoutes } from './bot/bot-settings.routes.ts';
@@ -109,16 +108,12 @@ export interface HubOptions {
    * it, adding a webhook channel registers no webhook (Telegram could not reach the hub).
    */
   webhookBaseUrl?: string;
-  /** The knowledge base's URL imports and background worker. */
+  /** The knowledge base's URL imports (its indexing worker runs in the runner role). */
   knowledge?: {
     /** URL imports may reach loopback and private addresses (`KNOWLEDGE_URL_ALLOW_PRIVATE`; tests). Default false. */
     allowPrivateUrls?: boolean;
     /** How long a URL import may take, redirects included (ms, default 15 000). */
     urlTimeoutMs?: number;
-    /** Run the ingestion worker in this hub (default true; tests turn it off to start their own). */
-    worker?: boolean;
-    /** How often the worker re-queues documents whose queue message was lost (ms, default 60 000). */
-    sweepIntervalMs?: number;
   };
 }
 
@@ -235,18 +230,12 @@ async function registerLiveInbox(
   await app.register(telegramWebhookRoutes, { bus, telegram });
   const store = new KnowledgeStore({ url: options.infrastructure.chromaUrl, embedder: new LocalEmbedder() });
   const knowledge = options.knowledge ?? {};
-  const ingestion = new KnowledgeIngestion({
-    bus, orm, store, logger: options.logger,
-    ...(knowledge.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: knowledge.sweepIntervalMs }),
-  });
+  // The hub only queues documents; the runner's worker indexes them.
+  const ingestion = new KnowledgeIngestion({ bus, orm, store, logger: options.logger });
   await app.register(knowledgeRoutes, {
     orm, store, ingestion,
     url: { allowPrivate: knowledge.allowPrivateUrls ?? false, timeoutMs: knowledge.urlTimeoutMs ?? 15_000 },
   });
-  if (knowledge.worker ?? true) {
-    await ingestion.start();
-    app.addHook('preClose', () => ingestion.stop());
-  }
   await app.register(realtimePlugin, {
     bus,
     orm,

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@switchboard/config';
 import { join, resolve } from 'node:path';
+import { KnowledgeIngestion, KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { createMailer } from '@switchboard/mail';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { startAiService } from '../ai/ai-service.ts';
@@ -11,8 +12,8 @@ import { tenantSettingsSource } from '../conversation/tenant-settings.ts';
 
 /**
  * The runner role: hosts the actors and consumes their work: the AI actor (the offline first
- * responder on `sb.req.ai.*`) and the conversation actors fed from `SB_INBOUND` and agents'
- * commands. Each tenant's bot settings (`tenants.conversation_settings`) override the defaults.
+ * responder on `sb.req.ai.*`), the conversation actors fed from `SB_INBOUND` and agents'
+ * commands, and the knowledge worker indexing the documents on `SB_KNOWLEDGE`. Each tenant's bot settings (`tenants.conversation_settings`) override the defaults.
  */
 export async function startRunner(config: AppConfig, logger: Logger, infrastructure: Infrastructure): Promise<RunningRole> {
   const log = logger.child({ component: 'runner' });
@@ -40,10 +41,17 @@ export async function startRunner(config: AppConfig, logger: Logger, infrastruct
   });
   const conversations = await startInboundPipeline({ bus: infrastructure.bus, orm: infrastructure.orm, logger, settingsFor });
   const deliveries = await startDeliveryPipeline(infrastructure.bus, infrastructure.orm);
-  log.info({ ai: provider?.id ?? 'offline' }, 'runner started: conversation actors on SB_INBOUND, AI actor on sb.req.ai.*');
+  // Knowledge-base documents the hub queued: chunked, embedded (CPU work, kept off the hub) and stored in Chroma.
+  const knowledge = new KnowledgeIngestion({
+    bus: infrastructure.bus, orm: infrastructure.orm, logger,
+    store: new KnowledgeStore({ url: infrastructure.chromaUrl, embedder: new LocalEmbedder() }),
+  });
+  await knowledge.start();
+  log.info({ ai: provider?.id ?? 'offline' }, 'runner started: conversation actors on SB_INBOUND, AI actor on sb.req.ai.*, knowledge worker on SB_KNOWLEDGE');
   return {
     role: 'runner',
     stop: async () => {
+      await knowledge.stop();
       await deliveries.stop();
       await conversations.stop();
       await ai.stop();

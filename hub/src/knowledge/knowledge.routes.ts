@@ -21,11 +21,10 @@ import {
 } from '@switchboard/contracts';
 import { withTenant, type Orm } from '@switchboard/db';
 import { AppError, isAppError } from '@switchboard/errors';
-import { extractText, formatOfFile, type KnowledgeStore } from '@switchboard/knowledge';
+import { chunksOf, extractText, formatOfFile, type KnowledgeIngestion, type KnowledgeStore } from '@switchboard/knowledge';
 import { auditActorOf, recordAudit } from '../audit/audit-writer.ts';
 import { principalOf } from '../identity/me.routes.ts';
 import { violatedUniqueConstraint } from '../identity/unique-violation.ts';
-import { chunksOf, type KnowledgeIngestion } from './knowledge-ingestion.ts';
 import { readMultipartFile } from '../media/multipart-file.ts';
 import { fetchPage, type UrlFetchOptions } from './url-fetcher.ts';
 

@@ -55,8 +55,8 @@ export async function benchTelegramIngest(scale: number): Promise<void> {
     cleanup.unshift(() => mailer.close());
     const publicName = 'http://switchboard.bench';
     const app = await build({
-      // No knowledge base in this bench: an address nothing listens on, and no indexing worker.
-      logger, infrastructure: { bus, orm, chromaUrl: 'http://127.0.0.1:9' }, knowledge: { worker: false }, probes: [], publicUrl: publicName, secretKey, mailer,
+      // No knowledge base in this bench: an address nothing listens on.
+      logger, infrastructure: { bus, orm, chromaUrl: 'http://127.0.0.1:9' }, probes: [], publicUrl: publicName, secretKey, mailer,
       apiPerIpLimit: unlimited, apiPerTenantLimit: unlimited, telegramApiRoot: telegram.apiRoot, webhookBaseUrl: publicName,
     });
     cleanup.unshift(() => app.close());

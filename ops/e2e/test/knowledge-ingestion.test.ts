@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { KnowledgeDocumentList, KnowledgeProgress, KnowledgeQueryResult, KnowledgeReembedResult, KnowledgeUploadResult } from '@switchboard/contracts';
-import { fetchPage, KnowledgeIngestion } from '@switchboard/hub';
+import { fetchPage } from '@switchboard/hub';
 import { ChromaClient } from 'chromadb';
-import { collectionNameFor, KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
+import { collectionNameFor, KnowledgeIngestion, KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { docxWithBlocks, eventually, pdfWithText, testLogger } from '@switchboard/testing';
 import { LiveStack, record, type Workspace } from './support/live-stack.ts';
 
@@ -22,8 +22,8 @@ const page = `<!doctype html><html><head><title>Care guide</title><script>var se
 <h2>Suede</h2><p>Brush suede with a soft brass brush; never use water.</p></body></html>`;
 
 beforeAll(async () => {
-  // This stack's hub runs no worker of its own: the tests start and stop one, as a restart would.
-  stack = await LiveStack.start({ knowledge: { allowPrivateUrls: true, worker: false, sweepIntervalMs: 0 } });
+  // This stack's runner runs no knowledge worker of its own: the tests start and stop one, as a restart would.
+  stack = await LiveStack.start({ knowledge: { allowPrivateUrls: true }, knowledgeWorker: false });
   shop = await stack.signUp('kbi-shop');
   other = await stack.signUp('kbi-other');
   pages = createServer((request, response) => {

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KnowledgeIngestion } from '@switchboard/hub';
-import { KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
+import { KnowledgeIngestion, KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { pdfWithText, testLogger } from '@switchboard/testing';
 import { LiveStack, password, type Workspace } from './support/live-stack.ts';
 
@@ -24,7 +23,7 @@ beforeAll(async () => {
     throw new Error(`no console build in ${dashboardDir}: run \`npm run build:dashboard\` (npm test does it)`);
   }
   // No worker in the hub: the test starts one once the page shows the document queued.
-  stack = await LiveStack.start({ dashboardDir, knowledge: { worker: false, sweepIntervalMs: 0 } });
+  stack = await LiveStack.start({ dashboardDir, knowledgeWorker: false });
   shop = await stack.signUp('kb-page');
   await stack.sql('update users set email_verified_at = now() where id = $1', [shop.ownerId]);
   browser = await chromium.launch({

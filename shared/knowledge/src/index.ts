@@ -13,6 +13,7 @@ export {
 } from './knowledge-store.ts';
 export { extractText, formatOfFile, type ExtractedText } from './document-extractor.ts';
 export { htmlToMarkdown } from './html-to-markdown.ts';
+export { chunksOf, KnowledgeIngestion, type KnowledgeIngestionOptions } from './knowledge-ingestion.ts';
 export { normalizeForMatching } from './text-normalizer.ts';
 
 /**

@@ -12,6 +12,7 @@ import type { AuthenticatedSession, ChannelList, KnowledgeDocumentList, Knowledg
 import { openDatabase, type Orm } from '@switchboard/db';
 import { createDatabase, dropDatabase, startNatsServer, type RunningNatsServer } from '@switchboard/dev';
 import { build, type HubOptions } from '@switchboard/hub';
+import { KnowledgeIngestion, KnowledgeStore, LocalEmbedder } from '@switchboard/knowledge';
 import { createMailer, type Mailer } from '@switchboard/mail';
 import { deriveKeys, hashPassword } from '@switchboard/security';
 import { eventually, testLogger, testSecretKey } from '@switchboard/testing';
@@ -45,14 +46,16 @@ export class LiveStack {
   private databaseName = `sb_e2e_${randomUUID().replaceAll('-', '')}`;
   private readonly sockets = new Set<Socket>();
   private readonly runnerParts: ConsumerHandle[] = [];
+  /** Whether the runner runs the knowledge worker (tests of the worker start their own). */
+  private knowledgeWorker = true;
 
-  static async start(options: Partial<HubOptions> & { sweepIntervalMs?: number } = {}): Promise<LiveStack> {
+  static async start(options: Partial<HubOptions> & { sweepIntervalMs?: number; knowledgeWorker?: boolean } = {}): Promise<LiveStack> {
     const stack = new LiveStack();
     await stack.boot(options);
     return stack;
   }
 
-  private async boot(options: Partial<HubOptions> & { sweepIntervalMs?: number }): Promise<void> {
+  private async boot(options: Partial<HubOptions> & { sweepIntervalMs?: number; knowledgeWorker?: boolean }): Promise<void> {
     this.dataDir = await mkdtemp(join(tmpdir(), 'sb-e2e-'));
     this.nats = await startNatsServer({ dataDir: this.dataDir });
     const ownerUrl = await createDatabase(inject('databaseUrl'), this.databaseName);
@@ -61,7 +64,8 @@ export class LiveStack {
     await this.admin.connect();
     this.bus = await connectBus({ servers: this.nats.url, name: 'e2e', logger: testLogger() });
     this.mailer = createMailer({ from: 'Switchboard <no-reply@switchboard.test>', outboxDir: join(this.dataDir, 'mail'), logger: testLogger() });
-    const { sweepIntervalMs, ...hubOptions } = options;
+    const { sweepIntervalMs, knowledgeWorker, ...hubOptions } = options;
+    this.knowledgeWorker = knowledgeWorker ?? true;
     this.app = await build({
       logger: testLogger(),
       infrastructure: { bus: this.bus, orm: this.orm, chromaUrl: inject('chromaUrl') },
@@ -86,6 +90,11 @@ export class LiveStack {
       timeoutMs: 5_000, monthlyTokens: 2_000_000, mailer: this.mailer, logger: testLogger(),
     }));
     this.runnerParts.push(await startDeliveryPipeline(this.bus, this.orm));
+    if (this.knowledgeWorker) {
+      const worker = new KnowledgeIngestion({ bus: this.bus, orm: this.orm, store: new KnowledgeStore({ url: inject('chromaUrl'), embedder: new LocalEmbedder() }), logger: testLogger(), sweepIntervalMs: 0 });
+      await worker.start();
+      this.runnerParts.push(worker);
+    }
     this.runner = await startInboundPipeline({ bus: this.bus, orm: this.orm, logger: testLogger(), settingsFor, sweepIntervalMs });
   }
 

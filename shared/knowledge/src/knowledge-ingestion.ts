@@ -3,7 +3,9 @@ import { createEnvelope, streamDefinitions, type Bus, type ConsumerHandle } from
 import type { KnowledgeFormat, KnowledgeProgress, KnowledgeStatus } from '@switchboard/contracts';
 import { withPlatform, withTenant, type Orm } from '@switchboard/db';
 import { isAppError } from '@switchboard/errors';
-import { chunkText, parseCsvFaq, type KnowledgeStore, type TextChunk } from '@switchboard/knowledge';
+import { parseCsvFaq } from './csv-faq.ts';
+import type { KnowledgeStore } from './knowledge-store.ts';
+import { chunkText, type TextChunk } from './text-chunker.ts';
 import type { Logger } from 'pino';
 
 export interface KnowledgeIngestionOptions {
@@ -37,12 +39,15 @@ export function chunksOf(format: KnowledgeFormat, text: string): TextChunk[] {
 }
 
 /**
- * The knowledge worker: consumes `SB_KNOWLEDGE` (one message per document version) and chunks,
- * embeds and stores each document in Chroma, moving its row `queued` → `processing` → `ready`
- * (or `failed` with a reason) and telling the tenant's consoles with `knowledge.progress`.
+ * The knowledge base's queue and its worker. The hub `enqueue`s each uploaded document version
+ * and reports `progress`; the worker, which the runner role runs (`start`), consumes
+ * `SB_KNOWLEDGE` (one message per document version) and chunks, embeds and stores each document
+ * in Chroma, moving its row `queued` → `processing` → `ready` (or `failed` with a reason) and
+ * telling the tenant's consoles with `knowledge.progress`. Embedding is CPU work: in the runner
+ * it never holds up the hub's sockets.
  *
- * The queue is a JetStream work queue with explicit ack: a hub that stops mid-document leaves the
- * message unacked, and it is delivered again (to this hub after a restart, or another). Handling
+ * The queue is a JetStream work queue with explicit ack: a runner that stops mid-document leaves the
+ * message unacked, and it is delivered again (to this runner after a restart, or another). Handling
  * is idempotent per version: a message for a version that is no longer the row's, or is already
  * `ready`, is acknowledged and dropped; storing the same version twice writes the same chunk ids.
  */
