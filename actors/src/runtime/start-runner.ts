@@ -5,6 +5,7 @@ import { createMailer } from '@switchboard/mail';
 import type { Infrastructure, Logger, RunningRole } from '@switchboard/runtime';
 import { startAiService } from '../ai/ai-service.ts';
 import { OpenAiProvider } from '../ai/providers/openai.provider.ts';
+import { mediaStore } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import { startDeliveryPipeline } from '../conversation/delivery-pipeline.ts';
 import { startInboundPipeline } from '../conversation/inbound-pipeline.ts';
@@ -47,10 +48,19 @@ export async function startRunner(config: AppConfig, logger: Logger, infrastruct
     store: new KnowledgeStore({ url: infrastructure.chromaUrl, embedder: new LocalEmbedder() }),
   });
   await knowledge.start();
+  // Files attached and never sent are removed a day later.
+  const uploadSweep = setInterval(() => {
+    void mediaStore.sweepUnsentUploads(infrastructure.orm).then(
+      (removed) => (removed > 0 ? log.info({ removed }, 'removed uploads no message named') : undefined),
+      (error: unknown) => log.warn({ err: error }, 'upload sweep failed'),
+    );
+  }, 3_600_000);
+  uploadSweep.unref();
   log.info({ ai: provider?.id ?? 'offline' }, 'runner started: conversation actors on SB_INBOUND, AI actor on sb.req.ai.*, knowledge worker on SB_KNOWLEDGE');
   return {
     role: 'runner',
     stop: async () => {
+      clearInterval(uploadSweep);
       await knowledge.stop();
       await deliveries.stop();
       await conversations.stop();

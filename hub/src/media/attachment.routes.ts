@@ -63,7 +63,7 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions
     const { file } = await readMultipartFile(request, options.maxBytes);
     const mimeType = cleanMimeType(file.mediaType);
     const fileName = safeFileName(file.name);
-    const kept = await mediaStore.put(orm, tenantId, randomUUID(), { mimeType, fileName, bytes: file.bytes });
+    const kept = await mediaStore.put(orm, tenantId, randomUUID(), { mimeType, fileName, bytes: file.bytes }, 'upload');
     return reply.status(201).send({ mediaId: kept.id, kind: attachmentKindOf(mimeType), mimeType, ...(fileName ? { fileName } : {}), sizeBytes: kept.sizeBytes });
   });
 

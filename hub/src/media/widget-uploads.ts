@@ -151,7 +151,7 @@ export class VisitorUploads {
     this.drop();
     await mediaStore.put(this.uploads.orm, this.uploader.tenantId, id, {
       mimeType: cleanMimeType(piece.type), fileName: safeFileName(piece.name), bytes: Buffer.concat(assembly.chunks, piece.size),
-    });
+    }, 'upload');
     return { id, received: piece.size, done: true };
   }
 

@@ -9,6 +9,7 @@ import { startConnector, startWhatsAppSessions, postgresSessionVault, type Whats
 import { FakeWhatsApp, type FakeWhatsAppClient } from '@switchboard/connectors/testing';
 import type { ChannelCommandReply, ChannelPeerList, ChannelView, ConsoleFrame, MessageView, UploadedAttachment } from '@switchboard/contracts';
 import type { RunningRole } from '@switchboard/runtime';
+import { mediaStore } from '@switchboard/db';
 import { createSecretBox, deriveKeys } from '@switchboard/security';
 import { eventually, testLogger, testSecretKey } from '@switchboard/testing';
 import { command, LiveStack, record, type Workspace } from './support/live-stack.ts';
@@ -249,6 +250,18 @@ describe('WhatsApp channels end to end', () => {
     const noFile = await stack.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/attachments`, headers: { authorization: `Bearer ${alpha.token}`, 'content-type': 'application/json' }, payload: '{}' });
     expect(noFile.statusCode).toBe(415);
     expect(client.sent.filter((entry) => entry.chatId === customer && typeof entry.content !== 'string')).toHaveLength(1);
+
+    // A day later, an upload nobody sent is swept away; the sent one and customers' media stay.
+    const forgotten = (await stack.upload(alpha.token, `/api/v1/conversations/${conversationId}/attachments`, { name: 'draft.pdf', bytes: Buffer.from('%PDF-1.4 draft'), mediaType: 'application/pdf' })).json<UploadedAttachment>();
+    await stack.sql(`update media_objects set created_at = now() - interval '2 days' where tenant_id = $1`, [alpha.tenantId]);
+    const kept = async () => new Set((await stack.sql<{ id: string }>('select id from media_objects where tenant_id = $1', [alpha.tenantId])).map((row) => row.id));
+    const before = await kept();
+    expect(before.has(forgotten.mediaId)).toBe(true);
+    expect(await mediaStore.sweepUnsentUploads(stack.orm)).toBe(1);
+    const after = await kept();
+    expect(after.has(forgotten.mediaId)).toBe(false);
+    expect(after.has(file.mediaId)).toBe(true);
+    expect(after.size).toBe(before.size - 1);
   });
 
   it('removes a channel: the phone is unlinked, the saved login deleted, the history kept and read-only', async () => {

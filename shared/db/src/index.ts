@@ -17,4 +17,4 @@ export {
   type ApiKeyLookup, type InvitationLookup, type RefreshSessionLookup, type SignInUser, type UserTokenLookup,
 } from './auth-lookups.ts';
 export { actionColumns, messageColumns, toActionView, toConversationView, toMessageView, type ActionRow, type ConversationRow, type MessageRow } from './conversation-rows.ts';
-export { mediaStore, type MediaFile, type StoredMediaFile } from './media-store.ts';
+export { mediaStore, type MediaFile, type MediaOrigin, type StoredMediaFile } from './media-store.ts';

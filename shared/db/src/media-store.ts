@@ -9,6 +9,13 @@ export interface MediaFile {
   bytes: Buffer;
 }
 
+/**
+ * Where a kept file came from: a channel (a customer's media, a Telegram file fetched once), or
+ * an upload about to be sent (an agent's or a widget visitor's). Uploads no message names are
+ * removed after a day (`sweep_unsent_uploads`).
+ */
+export type MediaOrigin = 'channel' | 'upload';
+
 /** A kept file as it is read back. */
 export interface StoredMediaFile extends MediaFile {
   id: string;
@@ -38,12 +45,12 @@ export const mediaStore = {
   },
 
   /** Keeps a file under `id` (a file already kept under it stays as it is) and answers it as kept. */
-  async put(orm: Orm, tenantId: string, id: string, file: MediaFile): Promise<StoredMediaFile> {
+  async put(orm: Orm, tenantId: string, id: string, file: MediaFile, origin: MediaOrigin = 'channel'): Promise<StoredMediaFile> {
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     await withTenant(orm.em, tenantId, (em) => em.execute(
-      `insert into media_objects (id, tenant_id, mime_type, file_name, size_bytes, sha256, bytes) values (?, ?, ?, ?, ?, ?, ?)
+      `insert into media_objects (id, tenant_id, mime_type, file_name, size_bytes, sha256, bytes, origin) values (?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (id) do nothing`,
-      [id, tenantId, file.mimeType.slice(0, 255), file.fileName?.slice(0, 255) ?? null, file.bytes.byteLength, sha256, file.bytes],
+      [id, tenantId, file.mimeType.slice(0, 255), file.fileName?.slice(0, 255) ?? null, file.bytes.byteLength, sha256, file.bytes, origin],
     ));
     return { ...file, id, sizeBytes: file.bytes.byteLength, sha256 };
   },
@@ -71,5 +78,15 @@ export const mediaStore = {
       sha256: row.sha256,
       bytes: Buffer.from(row.bytes),
     };
+  },
+
+  /**
+   * Removes uploads older than `olderThanSeconds` that no message names (an agent attached a file
+   * and never sent it; a visitor's upload whose message never came), across tenants, at most
+   * `limit` at a time. Answers how many went.
+   */
+  async sweepUnsentUploads(orm: Orm, olderThanSeconds = 86_400, limit = 1_000): Promise<number> {
+    const [row] = await orm.em.fork().execute<Array<{ removed: number }>>('select sweep_unsent_uploads(?, ?) as removed', [olderThanSeconds, limit]);
+    return row?.removed ?? 0;
   },
 };

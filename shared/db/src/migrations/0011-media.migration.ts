@@ -10,7 +10,8 @@ const app = appRoleName;
  * arrives, because WhatsApp drops it from its servers after a while; Telegram files are fetched
  * from the Bot API when first viewed and kept), so any hub can serve them to the tenant's
  * consoles. A file's id is derived from where it came from, so a replayed message stores it
- * once. Tenant-owned under the same row-level security as 0003.
+ * once. Tenant-owned under the same row-level security as 0003. Uploads (an agent's or a widget
+ * visitor's file about to be sent) that no message names a day later are swept away.
  *
  * `conversation_step` (0005) learns two things: an inbound message marked `fromBusiness` (the
  * business answered from its own phone) is stored as a person's outbound message, already sent,
@@ -32,6 +33,7 @@ export class Migration0011Media extends Migration {
       size_bytes integer not null check (size_bytes >= 0),
       sha256 text not null,
       bytes bytea not null,
+      origin text not null default 'channel' check (origin in ('channel', 'upload')),
       created_at timestamptz not null default now()
     );`);
     this.addSql('create index media_objects_tenant on media_objects (tenant_id, created_at);');
@@ -42,6 +44,32 @@ export class Migration0011Media extends Migration {
       with check (tenant_id = app_current_tenant() or app_is_platform());`);
     // Files are written once and read many times; never updated.
     this.addSql(`grant select, insert, delete on media_objects to ${app};`);
+    // Which messages name a file (containment on their attachments), for the upload sweep.
+    this.addSql('create index messages_attachments on messages using gin (attachments jsonb_path_ops);');
+    this.addSql(`create index media_objects_uploads on media_objects (created_at) where origin = 'upload';`);
+    // Uploads no message names a day later (a file attached and never sent) are removed.
+    this.addSql(`create function sweep_unsent_uploads(p_older_than_seconds integer, p_limit integer)
+      returns integer
+      language plpgsql volatile security definer set search_path = public, pg_temp
+      as $$
+      declare
+        previous text := current_setting('app.platform', true);
+        v_removed integer;
+      begin
+        perform set_config('app.platform', 'on', true);
+        with unsent as (
+          select mo.id from media_objects mo
+          where mo.origin = 'upload' and mo.created_at < now() - make_interval(secs => p_older_than_seconds)
+            and not exists (select 1 from messages m
+              where m.attachments @> jsonb_build_array(jsonb_build_object('url', 'media:' || mo.id::text)) and m.tenant_id = mo.tenant_id)
+          order by mo.created_at limit p_limit
+        ), removed as (delete from media_objects mo using unsent where mo.id = unsent.id returning 1)
+        select count(*) into v_removed from removed;
+        perform set_config('app.platform', coalesce(previous, ''), true);
+        return v_removed;
+      end $$;`);
+    this.addSql('revoke all on function sweep_unsent_uploads(integer, integer) from public;');
+    this.addSql(`grant execute on function sweep_unsent_uploads(integer, integer) to ${app};`);
 
     this.addSql(`create or replace function conversation_step(p_tenant uuid, p_step jsonb) returns jsonb
       language plpgsql volatile security invoker set search_path = public, pg_temp
