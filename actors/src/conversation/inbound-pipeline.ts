@@ -55,8 +55,6 @@ export async function startInboundPipeline(options: InboundPipelineOptions): Pro
     ...(options.partitionLease?.ttlMs === undefined ? {} : { ttlMs: options.partitionLease.ttlMs }),
     ...(options.partitionLease?.tickMs === undefined ? {} : { tickMs: options.partitionLease.tickMs }),
     acquire: async (partition) => {
-      // Answers the previous owner left in flight (it crashed, or gave the partition back mid-answer).
-      await runtime.sweep(0, (candidate) => candidate === partition).catch((error: unknown) => log.warn({ err: error, partition }, 'start-up sweep of a partition failed'));
       const inbound = await bus.consume({
         stream: streamDefinitions.inbound.name,
         durable: partitionConsumerName(partition),
@@ -72,6 +70,12 @@ export async function startInboundPipeline(options: InboundPipelineOptions): Pro
         return runtime.handleCommand(context.tenantId, command);
       });
       running.set(partition, [inbound, commands]);
+    },
+    // Answers the previous owners left in flight (they crashed, or gave partitions back
+    // mid-answer): one sweep for every partition a tick took, not one each.
+    acquired: async (partitions) => {
+      const taken = new Set(partitions);
+      await runtime.sweep(0, (partition) => taken.has(partition));
     },
     release: async (partition) => {
       const handles = running.get(partition) ?? [];

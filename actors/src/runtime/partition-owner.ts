@@ -9,6 +9,8 @@ export interface PartitionOwnerOptions {
   logger: Logger;
   /** Starts consuming a partition this runner now owns. */
   acquire: (partition: number) => Promise<void>;
+  /** Called once per tick with the partitions that tick took (after `acquire` for each). */
+  acquired?: (partitions: number[]) => Promise<void>;
   /** Stops consuming a partition (its in-flight work finished) before it is given back. */
   release: (partition: number) => Promise<void>;
   /** How long a lease lasts without renewal (ms, default 10 000). */
@@ -97,16 +99,19 @@ export class PartitionOwner {
     const confirmed = new Set(answer.held);
     // Taken by another runner after our lease lapsed (this process stalled): not ours any more.
     for (const partition of this.partitions()) if (!confirmed.has(partition)) await this.drop(partition);
+    const taken: number[] = [];
     for (const partition of answer.held) {
       if (this.held.has(partition) || this.stopped) continue;
       try {
         await this.options.acquire(partition);
         this.held.add(partition);
+        taken.push(partition);
       } catch (error) {
         this.log.error({ err: error, partition }, 'could not start consuming a partition; giving it back');
         await this.giveBack([partition]);
       }
     }
+    if (taken.length > 0) await this.options.acquired?.(taken).catch((error: unknown) => this.log.warn({ err: error, partitions: taken }, 'could not finish taking partitions over'));
     const extra = this.partitions().slice(answer.target);
     if (extra.length > 0) {
       for (const partition of extra) await this.drop(partition);

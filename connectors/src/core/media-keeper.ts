@@ -1,5 +1,5 @@
 import { channelMediaId } from '@switchboard/bus';
-import { MEDIA_REF_PREFIX, mediaRef } from '@switchboard/contracts';
+import { mediaIdOf, mediaRef } from '@switchboard/contracts';
 import { mediaStore, type MediaFile, type Orm } from '@switchboard/db';
 
 /**
@@ -19,9 +19,6 @@ export interface MediaKeeper {
   read(url: string): Promise<MediaFile | undefined>;
 }
 
-/** Whether an attachment `url` names a file in the media store. */
-export const isMediaRef = (url: string | undefined): url is string => url?.startsWith(MEDIA_REF_PREFIX) === true;
-
 /** A keeper that stores a channel's files in the tenant's `media_objects`. */
 export function postgresMediaKeeper(orm: Orm, tenantId: string, channelId: string, maxBytes: number): MediaKeeper {
   const idOf = (source: string) => channelMediaId(channelId, source);
@@ -37,8 +34,8 @@ export function postgresMediaKeeper(orm: Orm, tenantId: string, channelId: strin
       return mediaRef(id);
     },
     async read(url) {
-      const id = url.slice(MEDIA_REF_PREFIX.length);
-      return /^[0-9a-f-]{36}$/i.test(id) ? mediaStore.get(orm, tenantId, id) : undefined;
+      const id = mediaIdOf(url);
+      return id === undefined ? undefined : mediaStore.get(orm, tenantId, id);
     },
   };
 }

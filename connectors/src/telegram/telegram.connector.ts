@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   checkSchema,
+  mediaIdOf,
   normaliseTelegramUpdate,
   TELEGRAM_FILE_PREFIX,
   telegramMessageRef,
@@ -12,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import { Telegraf, TelegramError } from 'telegraf';
 import { PermanentSendError, RetryLaterError, type Connector, type ConnectorStatus, type SendReceipt } from '../core/connector.ts';
-import { isMediaRef, type MediaKeeper } from '../core/media-keeper.ts';
+import type { MediaKeeper } from '../core/media-keeper.ts';
 
 export interface TelegramConnectorOptions {
   channelId: string;
@@ -137,7 +138,7 @@ export class TelegramConnector implements Connector {
     if (url === undefined) throw new PermanentSendError('an attachment without a url cannot be sent');
     if (url.startsWith(TELEGRAM_FILE_PREFIX)) return url.slice(TELEGRAM_FILE_PREFIX.length);
     const filename = attachment.fileName ? { filename: attachment.fileName } : {};
-    if (!isMediaRef(url)) return { url, ...filename };
+    if (mediaIdOf(url) === undefined) return { url, ...filename };
     const file = await this.options.media?.read(url);
     if (!file) throw new PermanentSendError('not sent: the attached file is no longer kept');
     return { source: file.bytes, ...(attachment.fileName ?? file.fileName ? { filename: attachment.fileName ?? file.fileName } : {}) };

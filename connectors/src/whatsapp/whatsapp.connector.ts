@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { ChannelState, InboundMessage, OutboundMessage } from '@switchboard/contracts';
+import { mediaIdOf, type ChannelState, type InboundMessage, type OutboundMessage } from '@switchboard/contracts';
 import type { Logger } from 'pino';
 import { createActor, type Actor } from 'xstate';
 import { PermanentSendError, type Connector, type ConnectorStatus, type SendReceipt } from '../core/connector.ts';
-import { isMediaRef, type MediaKeeper } from '../core/media-keeper.ts';
+import type { MediaKeeper } from '../core/media-keeper.ts';
 import type { WaAck, WaMedia, WaMessage, WhatsAppClient, WhatsAppClientFactory } from './whatsapp-client.ts';
 import { noRules, normaliseWhatsAppMessage, phoneOf, type WhatsAppChannelRules } from './whatsapp-normalizer.ts';
 import { sessionStateOf, whatsAppBackoff, whatsAppSessionMachine } from './whatsapp-session.machine.ts';
@@ -183,7 +183,7 @@ export class WhatsAppConnector implements Connector {
 
   /** An outbound file's bytes: from the media store (an agent's upload), or fetched from a public URL. */
   private async mediaFor(url: string, mimeType: string, fileName: string | undefined): Promise<WaMedia> {
-    if (!isMediaRef(url)) return fetchMedia(url, mimeType, fileName);
+    if (mediaIdOf(url) === undefined) return fetchMedia(url, mimeType, fileName);
     const file = await this.options.media?.read(url);
     if (!file) throw new PermanentSendError('not sent: the attached file is no longer kept');
     if (file.bytes.byteLength > MEDIA_MAX_BYTES) throw new PermanentSendError('not sent: the attachment is larger than WhatsApp\'s 16 MB media limit');

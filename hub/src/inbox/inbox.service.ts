@@ -109,7 +109,7 @@ export class InboxService {
     const [channel] = await withTenant(this.orm.em, actor.tenantId, (em) => em.execute<Array<{ removed: boolean }>>(
       'select ch.removed_at is not null as removed from conversations c join channels ch on ch.id = c.channel_id where c.id = ?', [conversationId]));
     if (channel?.removed) throw new AppError('SB_ERR_CONFLICT', { message: 'The channel of this conversation was removed, so a reply cannot reach the customer; the history stays readable.' });
-    const attachments = wanted.length === 0 ? [] : await this.describeFiles(actor, conversationId, wanted);
+    const attachments = wanted.length === 0 ? [] : await this.describeFiles(actor, wanted);
     const reply = await this.command(actor, 'message', conversationId, { clientId, ...(text === undefined ? {} : { text }), ...(attachments.length ? { attachments } : {}) });
     if (!reply.message) throw new AppError('SB_ERR_INTERNAL', { message: 'the runner stored no message' });
     return reply.message;
@@ -121,8 +121,7 @@ export class InboxService {
     return reply.message;
   }
 
-  private async describeFiles(actor: InboxActor, conversationId: string, wanted: readonly OutgoingAttachment[]): Promise<Attachment[]> {
-    await this.get(actor, conversationId);
+  private async describeFiles(actor: InboxActor, wanted: readonly OutgoingAttachment[]): Promise<Attachment[]> {
     const kept = await mediaStore.describe(this.orm, actor.tenantId, wanted.map((file) => file.mediaId));
     return wanted.map((file, index) => {
       const found = kept.get(file.mediaId);

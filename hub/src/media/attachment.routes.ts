@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { channelMediaId } from '@switchboard/bus';
 import {
-  attachmentKindOf, AttachmentParams, ConversationIdParams, MEDIA_REF_PREFIX, TELEGRAM_FILE_PREFIX, UploadedAttachment, type Attachment,
+  attachmentKindOf, AttachmentParams, ConversationIdParams, mediaIdOf, TELEGRAM_FILE_PREFIX, UploadedAttachment, type Attachment,
 } from '@switchboard/contracts';
 import { mediaStore, withTenant, type Orm, type StoredMediaFile } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
@@ -85,9 +85,9 @@ export const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions
 
   async function fileOf(tenantId: string, row: AttachmentRow, attachment: Attachment): Promise<StoredMediaFile> {
     const url = attachment.url ?? '';
-    if (url.startsWith(MEDIA_REF_PREFIX)) {
-      const mediaId = url.slice(MEDIA_REF_PREFIX.length);
-      const file = /^[0-9a-f-]{36}$/i.test(mediaId) ? await mediaStore.get(orm, tenantId, mediaId) : undefined;
+    const mediaId = mediaIdOf(url);
+    if (mediaId !== undefined) {
+      const file = await mediaStore.get(orm, tenantId, mediaId);
       if (!file) throw notKept();
       return file;
     }

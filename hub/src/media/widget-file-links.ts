@@ -1,4 +1,4 @@
-import { MEDIA_REF_PREFIX, WIDGET_FILE_PATH, type MessageView } from '@switchboard/contracts';
+import { mediaIdOf, WIDGET_FILE_PATH, type MessageView } from '@switchboard/contracts';
 import { AppError } from '@switchboard/errors';
 import { readWidgetFileToken, signWidgetFileToken, type DerivedKeys, type WidgetFileClaims } from '@switchboard/security';
 
@@ -24,7 +24,7 @@ export class WidgetFileLinks {
     return {
       ...message,
       attachments: message.attachments.map(({ url, ...attachment }, index) =>
-        url?.startsWith(MEDIA_REF_PREFIX) && index <= 255
+        mediaIdOf(url) !== undefined && index <= 255
           ? { ...attachment, url: `${WIDGET_FILE_PATH}${signWidgetFileToken(this.keys, { tenantId, messageId: message.id, index, expiresAt })}` }
           : attachment),
     };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MEDIA_REF_PREFIX, WidgetFileParams, type Attachment } from '@switchboard/contracts';
+import { mediaIdOf, WidgetFileParams, type Attachment } from '@switchboard/contracts';
 import { mediaStore, withTenant, type Orm } from '@switchboard/db';
 import { AppError } from '@switchboard/errors';
 import { sendMediaFile } from './file-response.ts';
@@ -30,9 +30,9 @@ export const widgetFileRoutes: FastifyPluginAsyncTypebox<WidgetFileRoutesOptions
       `select m.attachments from messages m join channels ch on ch.id = m.channel_id
        where m.id = ? and not m.is_private and ch.type = 'webchat'`, [claims.messageId]));
     const attachment = row?.attachments[claims.index];
-    const url = attachment?.url ?? '';
-    if (!attachment || !url.startsWith(MEDIA_REF_PREFIX)) throw noFile();
-    const file = await mediaStore.get(orm, claims.tenantId, url.slice(MEDIA_REF_PREFIX.length));
+    const mediaId = mediaIdOf(attachment?.url);
+    if (!attachment || mediaId === undefined) throw noFile();
+    const file = await mediaStore.get(orm, claims.tenantId, mediaId);
     if (!file) throw noFile();
     const maxAge = Math.max(0, Math.floor((claims.expiresAt * 1000 - now) / 1000));
     // The storefront page is another site: it may show the file, never read it (no CORS).

@@ -66,6 +66,19 @@ async function seedDemoStore(): Promise<void> {
   await stack.sql(`insert into memberships (tenant_id, user_id, role) values ($1, $2, 'agent')`, [demoTenantId, user?.id]);
 }
 
+/** The agent signed in to the console in a browser of their own, on the Bot tab. */
+async function signInAgent(): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${stack.url}/inbox`);
+  await page.getByTestId('login-form').waitFor(wait);
+  await page.getByLabel('Email').fill(agent.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('tab-bot').click(wait);
+  return { page, errors };
+}
+
 /** Collects uncaught errors, so a broken page fails the test even when it looks right. */
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -81,14 +94,7 @@ async function expectCount(locator: Locator, count: number, what: string): Promi
 describe('a live chat in two browsers', () => {
   it('passes a shopper from the bot to an agent who claims, answers as themselves and releases the chat, after which the bot answers again', async () => {
     // ── the agent signs in to the console and watches the Bot tab ──
-    const agentPage = await (await browser.newContext()).newPage();
-    const agentErrors = watchErrors(agentPage);
-    await agentPage.goto(`${stack.url}/inbox`);
-    await agentPage.getByTestId('login-form').waitFor(wait);
-    await agentPage.getByLabel('Email').fill(agent.email);
-    await agentPage.getByLabel('Password').fill(password);
-    await agentPage.getByTestId('login-submit').click();
-    await agentPage.getByTestId('tab-bot').click(wait);
+    const { page: agentPage, errors: agentErrors } = await signInAgent();
     await agentPage.getByTestId('inbox-empty').waitFor(wait);
     // The console's live link is up (the toggle is enabled only then), so what follows arrives live.
     await agentPage.locator('[data-testid=presence-toggle]:enabled', { hasText: 'Online' }).waitFor(wait);
@@ -188,14 +194,7 @@ describe('a live chat in two browsers', () => {
       text: 'it arrived broken', attachments, isGroup: false, sentAt: new Date().toISOString(),
     });
 
-    const page = await (await browser.newContext()).newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${stack.url}/inbox`);
-    await page.getByTestId('login-form').waitFor(wait);
-    await page.getByLabel('Email').fill(agent.email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('tab-bot').click(wait);
+    const { page, errors } = await signInAgent();
     await page.getByTestId('conversation-row').filter({ hasText: 'Samir' }).click(wait);
     const message = page.locator('[data-testid=timeline-message][data-author-kind=customer]').filter({ hasText: 'it arrived broken' });
     await message.waitFor(wait);
@@ -267,14 +266,7 @@ describe('a live chat in two browsers', () => {
     // ── the agent finds it in the console, sees the photo, claims the chat and answers with files ──
     const [stored] = await stack.sql<{ conversation_id: string }>(`select conversation_id from messages where text = 'It arrived like this'`);
     const conversationId = stored?.conversation_id ?? '';
-    const agentPage = await (await browser.newContext()).newPage();
-    const agentErrors = watchErrors(agentPage);
-    await agentPage.goto(`${stack.url}/inbox`);
-    await agentPage.getByTestId('login-form').waitFor(wait);
-    await agentPage.getByLabel('Email').fill(agent.email);
-    await agentPage.getByLabel('Password').fill(password);
-    await agentPage.getByTestId('login-submit').click();
-    await agentPage.getByTestId('tab-bot').click(wait);
+    const { page: agentPage, errors: agentErrors } = await signInAgent();
     await agentPage.locator(`[data-testid=conversation-row][data-conversation-id="${conversationId}"]`).click(wait);
     const fromShopper = agentPage.locator('[data-testid=timeline-message][data-author-kind=customer]').filter({ hasText: 'It arrived like this' });
     await expect.poll(() => decodedWidth(fromShopper.locator('[data-testid=attachment][data-display=image] img')), wait).toBe(1);

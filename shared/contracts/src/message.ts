@@ -24,6 +24,12 @@ export function mediaRef(mediaId: string): string {
   return `${MEDIA_REF_PREFIX}${mediaId}`;
 }
 
+/** The media store id an attachment `url` names (`media:<uuid>`), or undefined for any other url. */
+export function mediaIdOf(url: string | undefined): string | undefined {
+  const id = url?.startsWith(MEDIA_REF_PREFIX) ? url.slice(MEDIA_REF_PREFIX.length) : undefined;
+  return id !== undefined && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : undefined;
+}
+
 /**
  * A file or media item on a message. `url` is where its bytes are: `media:<id>` (our media
  * store), `telegram-file:<id>` (fetched from the Bot API when first viewed), or absent when
